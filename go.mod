@@ -1,0 +1,3 @@
+module github.com/eslkit/esl
+
+go 1.26

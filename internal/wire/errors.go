@@ -1,0 +1,32 @@
+package wire
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors for malformed or oversize input. They are wrapped in a
+// *FrameError that says where in the stream the fault was found.
+var (
+	ErrHeaderTooLarge   = errors.New("esl: header block too large")
+	ErrBodyTooLarge     = errors.New("esl: body too large")
+	ErrBadContentLength = errors.New("esl: malformed Content-Length")
+	ErrMalformedHeader  = errors.New("esl: malformed header line")
+	ErrMalformedEvent   = errors.New("esl: malformed event")
+)
+
+// FrameError reports a fault in the byte stream: the offset of the frame in
+// which it was found (counted from the first byte the Reader read), what was
+// being read, and the cause. Err is one of the sentinels above or
+// io.ErrUnexpectedEOF when the peer closed mid-frame.
+type FrameError struct {
+	Offset  int64
+	Reading string
+	Err     error
+}
+
+func (e *FrameError) Error() string {
+	return fmt.Sprintf("esl: at byte %d reading %s: %v", e.Offset, e.Reading, e.Err)
+}
+
+func (e *FrameError) Unwrap() error { return e.Err }

@@ -1,0 +1,72 @@
+package wire
+
+// PercentDecode appends the decoding of s to dst: every %XX (hex, either
+// case) becomes its byte; anything else, including '+' and a stray '%', is
+// copied unchanged, as libesl's esl_url_decode does.
+func PercentDecode(dst, s []byte) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '%' && i+2 < len(s) {
+			if h, ok := unhex(s[i+1]); ok {
+				if l, ok := unhex(s[i+2]); ok {
+					dst = append(dst, h<<4|l)
+					i += 2
+					continue
+				}
+			}
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+func unhex(c byte) (byte, bool) {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0', true
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10, true
+	case 'A' <= c && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
+}
+
+// urlUnsafe marks the bytes FreeSWITCH's switch_url_encode escapes besides
+// controls and bytes >= 0x7F.
+var urlUnsafe = func() (t [256]bool) {
+	for _, c := range []byte("\r\n #%&+:;<=>?@[\\]^`{|}\"") {
+		t[c] = true
+	}
+	for c := 0; c < 0x20; c++ {
+		t[c] = true
+	}
+	for c := 0x7F; c < 0x100; c++ {
+		t[c] = true
+	}
+	return t
+}()
+
+const upperHex = "0123456789ABCDEF"
+
+func isUpperHex(c byte) bool { return '0' <= c && c <= '9' || 'A' <= c && c <= 'F' }
+
+// PercentEncode appends s encoded the way FreeSWITCH encodes header values
+// (switch_url_encode_opt without double encoding): unsafe bytes become %XX in
+// uppercase hex, except a '%' already followed by two uppercase hex digits,
+// which is copied as is.
+func PercentEncode(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '%' && i+2 < len(s) && isUpperHex(s[i+1]) && isUpperHex(s[i+2]) {
+			dst = append(dst, c)
+			continue
+		}
+		if urlUnsafe[c] {
+			dst = append(dst, '%', upperHex[c>>4], upperHex[c&15])
+			continue
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
