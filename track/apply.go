@@ -359,7 +359,9 @@ func (t *Tracker) leaveCall(uuid, event string) {
 	if _, live := t.chans[other]; other != "" && live && t.legCall[other] == id {
 		return
 	}
-	delete(t.legCall, other)
+	if t.legCall[other] == id {
+		delete(t.legCall, other)
+	}
 	delete(t.calls, id)
 	t.emitCall(CallRemoved, call, event)
 }
