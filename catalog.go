@@ -221,7 +221,7 @@ type valueInfo[T comparable] struct {
 	value  T
 	name   string
 	goName string
-	text  [numLangs]entryText
+	text   [numLangs]entryText
 }
 
 type subclassInfo struct {

@@ -37,28 +37,28 @@ func ParseLang(s string) (Lang, bool) {
 	return "", false
 }
 
-// Kind says what a catalogue Entry describes.
-type Kind string
+// EntryKind says what a catalogue Entry describes.
+type EntryKind string
 
 // The kinds of catalogue entry.
 const (
-	KindEvent        Kind = "event"
-	KindChannelState Kind = "channel-state"
-	KindCallState    Kind = "call-state"
-	KindAnswerState  Kind = "answer-state"
-	KindHangupCause  Kind = "hangup-cause"
-	KindSubclass     Kind = "subclass"
+	EntryEvent        EntryKind = "event"
+	EntryChannelState EntryKind = "channel-state"
+	EntryCallState    EntryKind = "call-state"
+	EntryAnswerState  EntryKind = "answer-state"
+	EntryHangupCause  EntryKind = "hangup-cause"
+	EntrySubclass     EntryKind = "subclass"
 )
 
-// Kinds returns every Kind in the order the catalogue lists them.
-func Kinds() []Kind {
-	return []Kind{KindEvent, KindChannelState, KindCallState, KindAnswerState, KindHangupCause, KindSubclass}
+// EntryKinds returns every EntryKind in the order the catalogue lists them.
+func EntryKinds() []EntryKind {
+	return []EntryKind{EntryEvent, EntryChannelState, EntryCallState, EntryAnswerState, EntryHangupCause, EntrySubclass}
 }
 
 // Entry is the catalogue's description of one event, state, cause or CUSTOM
 // subclass, in one language.
 type Entry struct {
-	Kind Kind `json:"kind"`
+	EntryKind EntryKind `json:"kind"`
 	// Name is FreeSWITCH's spelling (CHANNEL_CREATE, CS_EXECUTE, ringing,
 	// USER_BUSY, callcenter::info).
 	Name string `json:"name"`
@@ -101,27 +101,27 @@ func (e *Entry) setText(t *entryText) {
 
 func eventEntry(id int, lang Lang) Entry {
 	ev := &eventTable[id]
-	e := Entry{Kind: KindEvent, Name: string(ev.name), GoName: ev.goName, Number: id, Lang: lang, Group: ev.group, Headers: ev.headers}
+	e := Entry{EntryKind: EntryEvent, Name: string(ev.name), GoName: ev.goName, Number: id, Lang: lang, Group: ev.group, Headers: ev.headers}
 	e.setText(&ev.text[lang.index()])
 	return e
 }
 
-func valueEntry[T comparable](kind Kind, v *valueInfo[T], number int, lang Lang) Entry {
-	e := Entry{Kind: kind, Name: v.name, GoName: v.goName, Number: number, Lang: lang}
+func valueEntry[T comparable](kind EntryKind, v *valueInfo[T], number int, lang Lang) Entry {
+	e := Entry{EntryKind: kind, Name: v.name, GoName: v.goName, Number: number, Lang: lang}
 	e.setText(&v.text[lang.index()])
 	return e
 }
 
 func causeEntry(i int, lang Lang) Entry {
 	v := &hangupCauseTable[i]
-	e := valueEntry(KindHangupCause, v, int(v.value), lang)
+	e := valueEntry(EntryHangupCause, v, int(v.value), lang)
 	e.Q850 = v.value.Q850()
 	return e
 }
 
 func subclassEntry(i int, lang Lang) Entry {
 	sc := &subclassTable[i]
-	e := Entry{Kind: KindSubclass, Name: sc.name, GoName: sc.goName, Number: -1, Lang: lang,
+	e := Entry{EntryKind: EntrySubclass, Name: sc.name, GoName: sc.goName, Number: -1, Lang: lang,
 		Module: sc.module, ActionHeader: sc.actionHeader, Actions: sc.actions}
 	e.setText(&sc.text[lang.index()])
 	return e
@@ -143,7 +143,7 @@ func (s ChannelState) Entry(lang Lang) (Entry, bool) {
 	if s < 0 || int(s) >= len(channelStateTable) {
 		return Entry{}, false
 	}
-	return valueEntry(KindChannelState, &channelStateTable[s], int(s), lang), true
+	return valueEntry(EntryChannelState, &channelStateTable[s], int(s), lang), true
 }
 
 // Entry returns the catalogue's description of the state, and false for an
@@ -152,7 +152,7 @@ func (s CallState) Entry(lang Lang) (Entry, bool) {
 	if s < 0 || int(s) >= len(callStateTable) {
 		return Entry{}, false
 	}
-	return valueEntry(KindCallState, &callStateTable[s], int(s), lang), true
+	return valueEntry(EntryCallState, &callStateTable[s], int(s), lang), true
 }
 
 // Entry returns the catalogue's description of the state, and false for an
@@ -162,7 +162,7 @@ func (s AnswerState) Entry(lang Lang) (Entry, bool) {
 	if !ok {
 		return Entry{}, false
 	}
-	return valueEntry(KindAnswerState, &answerStateTable[i], -1, lang), true
+	return valueEntry(EntryAnswerState, &answerStateTable[i], -1, lang), true
 }
 
 // Entry returns the catalogue's description of the cause, and false for a
@@ -176,30 +176,30 @@ func (c HangupCause) Entry(lang Lang) (Entry, bool) {
 }
 
 // CatalogEntries returns every entry of one kind in FreeSWITCH's order.
-func CatalogEntries(kind Kind, lang Lang) []Entry {
+func CatalogEntries(kind EntryKind, lang Lang) []Entry {
 	var out []Entry
 	switch kind {
-	case KindEvent:
+	case EntryEvent:
 		for i := range eventTable {
 			out = append(out, eventEntry(i, lang))
 		}
-	case KindChannelState:
+	case EntryChannelState:
 		for i := range channelStateTable {
 			out = append(out, valueEntry(kind, &channelStateTable[i], i, lang))
 		}
-	case KindCallState:
+	case EntryCallState:
 		for i := range callStateTable {
 			out = append(out, valueEntry(kind, &callStateTable[i], i, lang))
 		}
-	case KindAnswerState:
+	case EntryAnswerState:
 		for i := range answerStateTable {
 			out = append(out, valueEntry(kind, &answerStateTable[i], -1, lang))
 		}
-	case KindHangupCause:
+	case EntryHangupCause:
 		for i := range hangupCauseTable {
 			out = append(out, causeEntry(i, lang))
 		}
-	case KindSubclass:
+	case EntrySubclass:
 		for i := range subclassTable {
 			out = append(out, subclassEntry(i, lang))
 		}
@@ -207,7 +207,7 @@ func CatalogEntries(kind Kind, lang Lang) []Entry {
 	return out
 }
 
-// Explain returns every entry called name, in the order of Kinds: the
+// Explain returns every entry called name, in the order of EntryKinds: the
 // name is matched case-insensitively against FreeSWITCH's spelling and the
 // Go constant (HANGUP is both a call state and, as "hangup", an answer
 // state). A number is read as a hangup-cause code ("17" is USER_BUSY).
@@ -224,7 +224,7 @@ func Explain(name string, lang Lang) []Entry {
 		return nil
 	}
 	var out []Entry
-	for _, kind := range Kinds() {
+	for _, kind := range EntryKinds() {
 		for _, e := range CatalogEntries(kind, lang) {
 			if strings.EqualFold(e.Name, name) || strings.EqualFold(e.GoName, name) || strings.EqualFold("esl."+e.GoName, name) {
 				out = append(out, e)

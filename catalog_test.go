@@ -140,15 +140,15 @@ func TestHangupCauses(t *testing.T) {
 }
 
 func TestEntriesComplete(t *testing.T) {
-	counts := map[Kind]int{KindEvent: 94, KindChannelState: 14, KindCallState: 9, KindAnswerState: 4, KindHangupCause: 82}
-	for _, kind := range Kinds() {
+	counts := map[EntryKind]int{EntryEvent: 94, EntryChannelState: 14, EntryCallState: 9, EntryAnswerState: 4, EntryHangupCause: 82}
+	for _, kind := range EntryKinds() {
 		for _, lang := range []Lang{English, Chinese} {
 			es := CatalogEntries(kind, lang)
 			if want, ok := counts[kind]; ok && len(es) != want {
 				t.Errorf("%s: %d entries, want %d", kind, len(es), want)
 			}
 			for _, e := range es {
-				if e.Kind != kind || e.Lang != lang || e.Name == "" || e.GoName == "" || e.Summary == "" {
+				if e.EntryKind != kind || e.Lang != lang || e.Name == "" || e.GoName == "" || e.Summary == "" {
 					t.Errorf("incomplete %s entry %+v", kind, e)
 				}
 			}
@@ -165,7 +165,7 @@ func TestEntriesAreInTheirLanguage(t *testing.T) {
 		}
 		return false
 	}
-	for _, kind := range Kinds() {
+	for _, kind := range EntryKinds() {
 		for _, e := range CatalogEntries(kind, Chinese) {
 			for field, s := range map[string]string{"summary": e.Summary, "when": e.When, "call": e.Call, "related": e.Related, "notes": e.Notes} {
 				if s != "" && !hasHan(s) {
@@ -184,21 +184,21 @@ func TestEntriesAreInTheirLanguage(t *testing.T) {
 }
 
 func TestExplain(t *testing.T) {
-	one := func(name string, kind Kind, want string) {
+	one := func(name string, kind EntryKind, want string) {
 		t.Helper()
 		es := Explain(name, English)
-		if len(es) != 1 || es[0].Kind != kind || es[0].Name != want {
+		if len(es) != 1 || es[0].EntryKind != kind || es[0].Name != want {
 			t.Errorf("Explain(%q) = %+v; want one %s %s", name, es, kind, want)
 		}
 	}
-	one("channel_create", KindEvent, "CHANNEL_CREATE")
-	one("EventChannelCreate", KindEvent, "CHANNEL_CREATE")
-	one("CS_EXECUTE", KindChannelState, "CS_EXECUTE")
-	one("USER_BUSY", KindHangupCause, "USER_BUSY")
-	one("17", KindHangupCause, "USER_BUSY")
-	one("ring_wait", KindCallState, "RING_WAIT")
-	one("callcenter::info", KindSubclass, "callcenter::info")
-	if es := Explain("HANGUP", Chinese); len(es) != 2 || es[0].Kind != KindCallState || es[1].Kind != KindAnswerState || es[0].Lang != Chinese {
+	one("channel_create", EntryEvent, "CHANNEL_CREATE")
+	one("EventChannelCreate", EntryEvent, "CHANNEL_CREATE")
+	one("CS_EXECUTE", EntryChannelState, "CS_EXECUTE")
+	one("USER_BUSY", EntryHangupCause, "USER_BUSY")
+	one("17", EntryHangupCause, "USER_BUSY")
+	one("ring_wait", EntryCallState, "RING_WAIT")
+	one("callcenter::info", EntrySubclass, "callcenter::info")
+	if es := Explain("HANGUP", Chinese); len(es) != 2 || es[0].EntryKind != EntryCallState || es[1].EntryKind != EntryAnswerState || es[0].Lang != Chinese {
 		t.Errorf("Explain(HANGUP) = %+v", es)
 	}
 	for _, bad := range []string{"", "  ", "NO_SUCH_THING", "4"} {
