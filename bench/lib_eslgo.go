@@ -3,13 +3,16 @@ package bench
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"net/textproto"
 	"reflect"
+	"strings"
 	"unsafe"
 
 	"github.com/percipia/eslgo"
+	"github.com/percipia/eslgo/command"
 )
 
 // eslgo (github.com/percipia/eslgo v1.5.0) has no public decoder: its
@@ -31,6 +34,8 @@ var eslgoLib = &Library{
 	Decode: map[string]func([]byte, func(string)) error{
 		"plain": eslgoDecodePlain,
 	},
+	Ingest: eslgoIngest,
+	Dial:   eslgoDial,
 }
 
 func eslgoDecodePlain(stream []byte, on func(string)) error {
@@ -67,3 +72,105 @@ func setUnexported(p any, name string, v any) {
 	}
 	reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem().Set(reflect.ValueOf(v))
 }
+
+// eslgoOptions are eslgo's defaults with its logger silenced (every library
+// runs without logging).
+func eslgoOptions(ctx context.Context, password string) eslgo.InboundOptions {
+	o := eslgo.DefaultInboundOptions
+	o.Context = ctx
+	o.Logger = nil
+	o.Password = password
+	return o
+}
+
+// eslgoIngest subscribes the eslgo way: a listener for every event
+// (EventListenAll), then EnableEvents ("event plain all"). eslgo calls each
+// listener on a new goroutine per event.
+func eslgoIngest(ctx context.Context, addr, password string, on func(string)) (io.Closer, error) {
+	c, err := eslgoOptions(ctx, password).Dial(addr)
+	if err != nil {
+		return nil, err
+	}
+	c.RegisterEventListener(eslgo.EventListenAll, func(ev *eslgo.Event) { on(ev.GetName()) })
+	if err := c.EnableEvents(ctx); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return closerFunc(func() error { c.Close(); return nil }), nil
+}
+
+type closerFunc func() error
+
+func (f closerFunc) Close() error { return f() }
+
+// eslgoConn runs api and bgapi commands over one eslgo connection.
+type eslgoConn struct{ c *eslgo.Conn }
+
+func eslgoDial(ctx context.Context, addr, password string) (Conn, error) {
+	c, err := eslgoOptions(context.Background(), password).Dial(addr)
+	if err != nil {
+		return nil, err
+	}
+	// bgapi results arrive as BACKGROUND_JOB events.
+	if _, err := c.SendCommand(ctx, command.Event{Format: "plain", Listen: []string{"BACKGROUND_JOB"}}); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return &eslgoConn{c}, nil
+}
+
+// API: eslgo's SendCommand writes under a lock and then takes whichever
+// reply reaches its shared reply channel first, so with concurrent callers
+// a reply can go to the wrong caller (the workloads count that).
+func (e *eslgoConn) API(ctx context.Context, cmd string) (string, error) {
+	verb, arg, _ := strings.Cut(cmd, " ")
+	r, err := e.c.SendCommand(ctx, command.API{Command: verb, Arguments: arg})
+	if err != nil {
+		return "", err
+	}
+	return string(r.Body), nil
+}
+
+// bgapiWithJobUUID is bgapi with a client-chosen Job-UUID. eslgo's
+// command.API has no way to send one, and registering a listener after the
+// reply races the BACKGROUND_JOB; its Command interface exists for exactly
+// this ("implement this to send your own raw data").
+type bgapiWithJobUUID struct{ cmd, job string }
+
+func (b bgapiWithJobUUID) BuildMessage() string {
+	return "bgapi " + b.cmd + "\r\nJob-UUID: " + b.job
+}
+
+// BgAPI registers a listener on the Job-UUID (eslgo dispatches events to
+// listeners keyed by their Job-UUID header) before sending, then waits for
+// the BACKGROUND_JOB.
+func (e *eslgoConn) BgAPI(ctx context.Context, cmd string) (string, error) {
+	job := newUUID()
+	res := make(chan string, 1)
+	id := e.c.RegisterEventListener(job, func(ev *eslgo.Event) {
+		if ev.GetName() == "BACKGROUND_JOB" {
+			select {
+			case res <- string(ev.Body):
+			default:
+			}
+		}
+	})
+	defer e.c.RemoveEventListener(job, id)
+	r, err := e.c.SendCommand(ctx, bgapiWithJobUUID{cmd, job})
+	if err != nil {
+		return "", err
+	}
+	if !r.IsOk() {
+		return "", errors.New(r.GetReply())
+	}
+	select {
+	case body := <-res:
+		return body, nil
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+}
+
+// Close closes without "exit" (the server keeps the socket open; see
+// FakeFS), which is the order that avoids eslgo's close race.
+func (e *eslgoConn) Close() error { e.c.Close(); return nil }
