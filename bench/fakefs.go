@@ -97,15 +97,17 @@ func (f *FakeFS) accept() {
 // fakeSession is one connection of FakeFS (inbound) or of the outbound
 // driver (where the fake plays FreeSWITCH dialing the library).
 type fakeSession struct {
-	c       net.Conn
-	br      *bufio.Reader
-	wmu     sync.Mutex
-	bw      *bufio.Writer
-	replay  []byte
-	jobs    bool   // subscribed to BACKGROUND_JOB (or ALL)
-	uuid    string // the channel of an outbound session
-	onExec  func(appUUID string)
-	replied bool // the first event subscription was answered
+	c      net.Conn
+	br     *bufio.Reader
+	wmu    sync.Mutex
+	bw     *bufio.Writer
+	replay []byte
+	jobs   bool   // subscribed to BACKGROUND_JOB (or ALL)
+	uuid   string // the channel of an outbound session
+	onExec func(appUUID string)
+	// connectReply answers "connect" (outbound sessions only).
+	connectReply []byte
+	replied      bool // the first event subscription was answered
 }
 
 func newFakeSession(c net.Conn, replay []byte) *fakeSession {
@@ -167,6 +169,12 @@ func (s *fakeSession) serve(password string) {
 				s.write(s.replay, sentinelEvent)
 			}
 			s.replied = true
+		case "connect":
+			if s.connectReply == nil {
+				s.reply("-ERR command not found")
+				continue
+			}
+			s.write(s.connectReply)
 		case "myevents":
 			s.reply("+OK Events Enabled")
 		case "linger":

@@ -9,10 +9,12 @@ import (
 	"net/textproto"
 	"reflect"
 	"strings"
+	"sync"
 	"unsafe"
 
 	"github.com/percipia/eslgo"
 	"github.com/percipia/eslgo/command"
+	"github.com/percipia/eslgo/command/call"
 )
 
 // eslgo (github.com/percipia/eslgo v1.5.0) has no public decoder: its
@@ -36,6 +38,7 @@ var eslgoLib = &Library{
 	},
 	Ingest: eslgoIngest,
 	Dial:   eslgoDial,
+	Serve:  eslgoServe,
 }
 
 func eslgoDecodePlain(stream []byte, on func(string)) error {
@@ -174,3 +177,56 @@ func (e *eslgoConn) BgAPI(ctx context.Context, cmd string) (string, error) {
 // Close closes without "exit" (the server keeps the socket open; see
 // FakeFS), which is the order that avoids eslgo's close race.
 func (e *eslgoConn) Close() error { e.c.Close(); return nil }
+
+// eslgoServe runs eslgo's outbound server. Each call: eslgo sends connect
+// and calls the handler, which subscribes (EnableEvents: myevents plain),
+// registers a listener on a fresh application UUID (eslgo dispatches
+// events to listeners keyed by Application-UUID), executes answer with that
+// UUID and waits for its CHANNEL_EXECUTE_COMPLETE. After the handler
+// returns eslgo waits its ConnectionDelay (25 ms by default) and sends exit.
+// eslgo's ListenAndServe cannot be stopped: Close only ends the sessions
+// (through the options' context); the listener lives until the process
+// ends.
+func eslgoServe(ctx context.Context, addr string, done func(error)) (io.Closer, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	o := eslgo.DefaultOutboundOptions
+	o.Context = ctx
+	o.Logger = nil
+	handler := func(ctx context.Context, c *eslgo.Conn, connect *eslgo.RawResponse) {
+		done(eslgoAnswer(ctx, c, connect.ChannelUUID()))
+	}
+	go o.ListenAndServe(addr, handler)
+	if err := waitListening(ctx, addr); err != nil {
+		cancel()
+		return nil, err
+	}
+	return closerFunc(func() error { cancel(); return nil }), nil
+}
+
+func eslgoAnswer(ctx context.Context, c *eslgo.Conn, uuid string) error {
+	if err := c.EnableEvents(ctx); err != nil {
+		return err
+	}
+	app := newUUID()
+	complete := make(chan struct{})
+	var once sync.Once
+	id := c.RegisterEventListener(app, func(ev *eslgo.Event) {
+		if ev.GetName() == "CHANNEL_EXECUTE_COMPLETE" {
+			once.Do(func() { close(complete) })
+		}
+	})
+	defer c.RemoveEventListener(app, id)
+	r, err := c.SendCommand(ctx, &call.Execute{UUID: uuid, AppName: "answer", AppUUID: app})
+	if err != nil {
+		return err
+	}
+	if !r.IsOk() {
+		return errors.New(r.GetReply())
+	}
+	select {
+	case <-complete:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
