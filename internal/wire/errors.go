@@ -30,3 +30,7 @@ func (e *FrameError) Error() string {
 }
 
 func (e *FrameError) Unwrap() error { return e.Err }
+
+// ErrUnknownFormat is returned when asked to decode an event of a content
+// type that is not text/event-plain, -json or -xml.
+var ErrUnknownFormat = errors.New("esl: not an event content type")

@@ -1,0 +1,312 @@
+package esl
+
+import (
+	"bufio"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/eslkit/esl/internal/wire"
+)
+
+// The catalogue checked against FreeSWITCH itself: the tables of the
+// protocol reference (an extract lives in catalog/testdata) and every
+// header of the real captures under testdata/freeswitch.
+
+// docTable returns the rows of the markdown table under the heading that
+// starts with title, as cells with the backticks removed.
+func docTable(t *testing.T, doc, title string) [][]string {
+	t.Helper()
+	i := strings.Index(doc, "\n"+title)
+	if i < 0 {
+		t.Fatalf("protocol doc extract has no section %q", title)
+	}
+	var rows [][]string
+	in := false
+	for _, line := range strings.Split(doc[i+1:], "\n")[1:] {
+		if strings.HasPrefix(line, "#") {
+			break
+		}
+		if !strings.HasPrefix(line, "|") {
+			if in {
+				break
+			}
+			continue
+		}
+		in = true
+		cells := strings.Split(strings.Trim(line, "|"), "|")
+		for j := range cells {
+			cells[j] = strings.Trim(strings.TrimSpace(cells[j]), "`")
+		}
+		if strings.HasPrefix(cells[0], "---") {
+			continue
+		}
+		rows = append(rows, cells)
+	}
+	return rows[1:] // the header row
+}
+
+func readDoc(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile("catalog/testdata/esl-protocol-tables.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestCatalogMatchesProtocolDoc(t *testing.T) {
+	doc := readDoc(t)
+
+	events := docTable(t, doc, "### 4.1")
+	if len(events) != len(EventNames()) {
+		t.Errorf("doc lists %d events, catalogue %d", len(events), len(EventNames()))
+	}
+	for _, r := range events {
+		n, ok := ParseEventName(r[1])
+		if !ok || strconv.Itoa(n.ID()) != r[0] || string(n) != r[1] {
+			t.Errorf("doc event %s (id %s): catalogue has %q id %d", r[1], r[0], n, n.ID())
+		}
+	}
+
+	states := docTable(t, doc, "### 4.2")
+	if len(states) != int(CSNone)+1 {
+		t.Errorf("doc lists %d channel states", len(states))
+	}
+	for _, r := range states {
+		s, ok := ParseChannelState(r[1])
+		if !ok || strconv.Itoa(int(s)) != r[0] || s.String() != r[1] {
+			t.Errorf("doc channel state %s = %s: catalogue has %v (%d)", r[1], r[0], s, s)
+		}
+	}
+
+	calls := docTable(t, doc, "### 4.3")
+	if len(calls) != int(CallUnheld)+1 {
+		t.Errorf("doc lists %d call states", len(calls))
+	}
+	for _, r := range calls {
+		s, ok := ParseCallState(r[1])
+		if !ok || strconv.Itoa(int(s)) != r[0] || s.String() != r[1] {
+			t.Errorf("doc call state %s = %s: catalogue has %v (%d)", r[1], r[0], s, s)
+		}
+	}
+
+	// §4.4 is prose: "`hangup` if …, else `answered` …".
+	i := strings.Index(doc, "### 4.4")
+	j := strings.Index(doc, "### 4.5")
+	quoted := regexp.MustCompile("`([a-z]+)`")
+	var answers []string
+	for _, m := range quoted.FindAllStringSubmatch(doc[i:j], -1) {
+		answers = append(answers, m[1])
+		if _, ok := ParseAnswerState(m[1]); !ok {
+			t.Errorf("doc answer state %q not in the catalogue", m[1])
+		}
+	}
+	if len(answers) != 4 {
+		t.Errorf("doc §4.4 names %v", answers)
+	}
+
+	causes := docTable(t, doc, "### 4.5")
+	if len(causes) != len(HangupCauses()) {
+		t.Errorf("doc lists %d causes, catalogue %d", len(causes), len(HangupCauses()))
+	}
+	for _, r := range causes {
+		c, ok := ParseHangupCause(r[0])
+		if !ok || strconv.Itoa(int(c)) != r[1] || strconv.Itoa(c.Q850()) != r[2] || c.String() != r[0] {
+			t.Errorf("doc cause %s = %s (q850 %s): catalogue has %v = %d (q850 %d)", r[0], r[1], r[2], c, c, c.Q850())
+		}
+	}
+
+	// Every CS_ name anywhere in the extract (§5.0 included) is a state.
+	for _, m := range regexp.MustCompile(`\bCS_[A-Z_]+\b`).FindAllString(doc, -1) {
+		if _, ok := ParseChannelState(m); !ok {
+			t.Errorf("doc mentions %s, not in the catalogue", m)
+		}
+	}
+}
+
+// captured is one event (or frame header block) from a capture.
+type captured struct {
+	file    string
+	headers wire.Headers
+}
+
+// readCaptures decodes every server→client stream under
+// testdata/freeswitch: event frames in all three formats, plus the header
+// blocks of the other frames (an outbound connect reply carries channel
+// data too).
+func readCaptures(t *testing.T) []captured {
+	t.Helper()
+	files, _ := filepath.Glob("testdata/freeswitch/*/server.bin")
+	more, _ := filepath.Glob("testdata/freeswitch/*/trigger-server.bin")
+	files = append(files, more...)
+	if len(files) == 0 {
+		t.Fatal("no captures found")
+	}
+	var out []captured
+	for _, file := range files {
+		f, err := os.Open(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := wire.NewReader(bufio.NewReader(f), wire.Limits{})
+		for {
+			fr, err := r.ReadFrame()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				t.Fatalf("%s: %v", file, err)
+			}
+			var hs wire.Headers
+			switch fr.ContentType() {
+			case wire.TypeEventPlain:
+				ev, err := wire.DecodePlain(fr.Body)
+				if err != nil {
+					t.Fatalf("%s: %v", file, err)
+				}
+				hs = ev.Headers
+			case wire.TypeEventJSON:
+				hs = jsonHeaders(t, file, fr.Body)
+			case wire.TypeEventXML:
+				hs = xmlHeaders(t, file, fr.Body)
+			default:
+				hs = append(wire.Headers(nil), fr.Headers...)
+			}
+			out = append(out, captured{file: file, headers: hs})
+		}
+		f.Close()
+	}
+	return out
+}
+
+// jsonHeaders reads a text/event-json body; enough for tests until the
+// wire package decodes JSON itself.
+func jsonHeaders(t *testing.T, file string, body []byte) wire.Headers {
+	var m map[string]any
+	if err := json.Unmarshal(body, &m); err != nil {
+		t.Fatalf("%s: json event: %v", file, err)
+	}
+	var hs wire.Headers
+	for k, v := range m {
+		if s, ok := v.(string); ok {
+			hs = append(hs, wire.Header{Name: k, Value: s})
+		}
+	}
+	return hs
+}
+
+// xmlHeaders reads the <headers> of a text/event-xml body.
+func xmlHeaders(t *testing.T, file string, body []byte) wire.Headers {
+	d := xml.NewDecoder(strings.NewReader(string(body)))
+	var hs wire.Headers
+	var path []string
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			return hs
+		}
+		if err != nil {
+			t.Fatalf("%s: xml event: %v", file, err)
+		}
+		switch tok := tok.(type) {
+		case xml.StartElement:
+			path = append(path, tok.Name.Local)
+		case xml.EndElement:
+			path = path[:len(path)-1]
+		case xml.CharData:
+			if len(path) == 3 && path[1] == "headers" {
+				hs = append(hs, wire.Header{Name: path[2], Value: string(wire.PercentDecode(nil, tok))})
+			}
+		}
+	}
+}
+
+func TestCatalogCoversCaptures(t *testing.T) {
+	caps := readCaptures(t)
+	seen := map[string]map[string]bool{}
+	note := func(h, v string) {
+		if seen[h] == nil {
+			seen[h] = map[string]bool{}
+		}
+		seen[h][v] = true
+	}
+	nEvents := 0
+	for _, c := range caps {
+		ev := NewEvent(c.headers, "")
+		for _, h := range c.headers {
+			v := h.Value
+			switch h.Name {
+			case "Event-Name":
+				nEvents++
+				if n, ok := ParseEventName(v); !ok || string(n) != v || ev.Name() != n {
+					t.Errorf("%s: Event-Name %q not in the catalogue", c.file, v)
+				}
+			case "Channel-State", "Channel-State-Number":
+				if s, ok := ParseChannelState(v); !ok || (s.String() != v && strconv.Itoa(int(s)) != v) {
+					t.Errorf("%s: %s %q not in the catalogue", c.file, h.Name, v)
+				}
+			case "Channel-Call-State", "Original-Channel-Call-State", "Channel-Call-State-Number":
+				if s, ok := ParseCallState(v); !ok || (s.String() != v && strconv.Itoa(int(s)) != v) {
+					t.Errorf("%s: %s %q not in the catalogue", c.file, h.Name, v)
+				}
+			case "Answer-State":
+				if s, ok := ParseAnswerState(v); !ok || string(s) != v {
+					t.Errorf("%s: Answer-State %q not in the catalogue", c.file, v)
+				}
+			case "Hangup-Cause", "variable_hangup_cause", "variable_last_bridge_hangup_cause", "variable_originate_disposition":
+				c2, ok := ParseHangupCause(v)
+				if (!ok || c2.String() != v) && h.Name != "variable_originate_disposition" {
+					t.Errorf("%s: %s %q not in the catalogue", c.file, h.Name, v)
+				}
+			default:
+				continue
+			}
+			note(h.Name, v)
+		}
+		// Typed accessors agree with the raw headers.
+		if v, ok := ev.Lookup("Channel-State"); ok && ev.ChannelState().String() != v {
+			t.Errorf("%s: ChannelState() = %v, header %q", c.file, ev.ChannelState(), v)
+		}
+		if v, ok := ev.Lookup("Channel-State-Number"); ok && strconv.Itoa(int(ev.ChannelStateNumber())) != v {
+			t.Errorf("%s: ChannelStateNumber() = %d, header %q", c.file, ev.ChannelStateNumber(), v)
+		}
+		if v, ok := ev.Lookup("Channel-Call-State"); ok && ev.CallState().String() != v {
+			t.Errorf("%s: CallState() = %v, header %q", c.file, ev.CallState(), v)
+		}
+		if v, ok := ev.Lookup("Answer-State"); ok && string(ev.AnswerState()) != v {
+			t.Errorf("%s: AnswerState() = %v, header %q", c.file, ev.AnswerState(), v)
+		}
+		if v, ok := ev.Lookup("Hangup-Cause"); ok && ev.HangupCause().String() != v {
+			t.Errorf("%s: HangupCause() = %v, header %q", c.file, ev.HangupCause(), v)
+		}
+		// The Q.850 variable is what HangupCause.Q850 computes.
+		if q, ok := ev.Lookup("variable_hangup_cause_q850"); ok {
+			if got := strconv.Itoa(ev.HangupCause().Q850()); got != q {
+				t.Errorf("%s: %v.Q850() = %s, variable_hangup_cause_q850 %s", c.file, ev.HangupCause(), got, q)
+			}
+		}
+		// Channel-Call-State-Number (CHANNEL_CALLSTATE) numbers the new call state.
+		if n, ok := ev.Lookup("Channel-Call-State-Number"); ok && strconv.Itoa(int(ev.CallState())) != n {
+			t.Errorf("%s: Channel-Call-State %v but number %s", c.file, ev.CallState(), n)
+		}
+	}
+	if nEvents < 1000 {
+		t.Fatalf("only %d events read from the captures", nEvents)
+	}
+	// The captures must have exercised the catalogue, not skipped it.
+	for _, h := range []string{"Event-Name", "Channel-State", "Channel-State-Number", "Channel-Call-State", "Answer-State", "Hangup-Cause"} {
+		if len(seen[h]) < 2 {
+			t.Errorf("captures gave only %v for %s", seen[h], h)
+		}
+	}
+	t.Logf("captures: %d events; %d event names, %d channel states, %d call states, %d hangup causes",
+		nEvents, len(seen["Event-Name"]), len(seen["Channel-State"]), len(seen["Channel-Call-State"]), len(seen["Hangup-Cause"]))
+}
