@@ -56,22 +56,21 @@ func eventCommand(verb string, format EventFormat, names, subclasses []string) *
 	return &command{line: b.String()}
 }
 
-// checkEventNames validates and upper-cases event names: letters, digits
-// and underscores only, since FreeSWITCH silently ignores what it does not
-// know and splits on spaces.
-func checkEventNames(names []string) ([]string, error) {
+// checkEventNames validates event names against FreeSWITCH's table
+// (case-insensitively, as the event command does) and returns them as
+// FreeSWITCH spells them: FreeSWITCH silently ignores a name it does not
+// know, so a typo would otherwise subscribe to nothing.
+func checkEventNames(names []EventName) ([]string, error) {
 	out := make([]string, 0, len(names))
 	for _, n := range names {
 		if n == "" {
 			return nil, argErr("event name", "is empty")
 		}
-		for i := 0; i < len(n); i++ {
-			ch := n[i]
-			if !(ch >= 'A' && ch <= 'Z' || ch >= 'a' && ch <= 'z' || ch >= '0' && ch <= '9' || ch == '_') {
-				return nil, argErr("event name "+strconv.Quote(n), "must be letters, digits and underscores")
-			}
+		known, ok := ParseEventName(string(n))
+		if !ok {
+			return nil, argErr("event name "+strconv.Quote(string(n)), "is not a FreeSWITCH event")
 		}
-		out = append(out, strings.ToUpper(n))
+		out = append(out, string(known))
 	}
 	return out, nil
 }
@@ -98,7 +97,7 @@ func validFormat(f EventFormat) bool {
 // in the client's event format. "ALL" means every event, "CUSTOM" the
 // custom events without a subclass (use SubscribeCustom for subclasses).
 // Subscriptions add up; they are restored after a reconnect.
-func (c *Client) Subscribe(ctx context.Context, names ...string) error {
+func (c *Client) Subscribe(ctx context.Context, names ...EventName) error {
 	return c.subscribe(ctx, names, nil)
 }
 
@@ -108,11 +107,11 @@ func (c *Client) SubscribeCustom(ctx context.Context, subclasses ...string) erro
 	return c.subscribe(ctx, nil, subclasses)
 }
 
-func (c *Client) subscribe(ctx context.Context, names, subclasses []string) error {
+func (c *Client) subscribe(ctx context.Context, events []EventName, subclasses []string) error {
 	if !validFormat(c.opt.format) {
 		return argErr("event format "+strconv.Quote(string(c.opt.format)), "must be plain, json or xml")
 	}
-	names, err := checkEventNames(names)
+	names, err := checkEventNames(events)
 	if err != nil {
 		return err
 	}
@@ -133,7 +132,7 @@ func (c *Client) subscribe(ctx context.Context, names, subclasses []string) erro
 
 // Unsubscribe removes event names (`nixevent NAME…`). Removing one name
 // while ALL is in force keeps every other event.
-func (c *Client) Unsubscribe(ctx context.Context, names ...string) error {
+func (c *Client) Unsubscribe(ctx context.Context, names ...EventName) error {
 	return c.unsubscribe(ctx, names, nil)
 }
 
@@ -142,8 +141,8 @@ func (c *Client) UnsubscribeCustom(ctx context.Context, subclasses ...string) er
 	return c.unsubscribe(ctx, nil, subclasses)
 }
 
-func (c *Client) unsubscribe(ctx context.Context, names, subclasses []string) error {
-	names, err := checkEventNames(names)
+func (c *Client) unsubscribe(ctx context.Context, events []EventName, subclasses []string) error {
+	names, err := checkEventNames(events)
 	if err != nil {
 		return err
 	}
@@ -385,10 +384,10 @@ func (c *Client) DivertEvents(ctx context.Context, on bool) error {
 // FreeSWITCH gave it. For a custom event use name "CUSTOM" and an
 // Event-Subclass header. With a Unique-ID header naming a live call the
 // event is queued to that call instead of fired.
-func (c *Client) SendEvent(ctx context.Context, name string, headers []Header, body string) (string, error) {
+func (c *Client) SendEvent(ctx context.Context, name EventName, headers []Header, body string) (string, error) {
 	line := "sendevent"
 	if name != "" {
-		n, err := checkEventNames([]string{name})
+		n, err := checkEventNames([]EventName{name})
 		if err != nil {
 			return "", err
 		}

@@ -46,6 +46,7 @@ type execConfig struct {
 	async     bool
 	eventUUID string
 	holdBleg  bool
+	argBody   bool
 }
 
 // ExecLoops runs the application n times (-1: until the call ends).
@@ -67,6 +68,10 @@ func ExecEventUUID(id string) ExecOption { return func(c *execConfig) { c.eventU
 // application runs (hold-bleg: true).
 func ExecHoldBleg() ExecOption { return func(c *execConfig) { c.holdBleg = true } }
 
+// ExecArgInBody sends the argument as a text/plain body even when it
+// would fit in a header.
+func ExecArgInBody() ExecOption { return func(c *execConfig) { c.argBody = true } }
+
 // maxArgHeader is the longest argument sent as a header; longer ones go in
 // the body, as do arguments with line breaks (headers cannot carry them).
 const maxArgHeader = 1024
@@ -81,7 +86,7 @@ func ExecuteMsg(app, arg string, opts ...ExecOption) *Msg {
 	}
 	m := &Msg{Command: "execute", eventUUID: cfg.eventUUID}
 	m.Headers = append(m.Headers, Header{Name: "execute-app-name", Value: app})
-	inBody := len(arg) > maxArgHeader || strings.ContainsAny(arg, "\r\n")
+	inBody := cfg.argBody && arg != "" || len(arg) > maxArgHeader || strings.ContainsAny(arg, "\r\n")
 	if arg != "" && !inBody {
 		m.Headers = append(m.Headers, Header{Name: "execute-app-arg", Value: arg})
 	}
