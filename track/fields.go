@@ -12,7 +12,8 @@ import (
 // over the headers (an event has 100-200 of them; a lookup per field would
 // scan them twenty times).
 type fields struct {
-	event, uuid, oldUUID      string
+	event                     esl.EventName
+	uuid, oldUUID             string
 	chanName, direction       string
 	state, callState, answer  string
 	hasState                  bool // Channel-State present: this is channel data
@@ -56,7 +57,10 @@ func (f *fields) set(name, v string) bool {
 	var p *string
 	switch name {
 	case "Event-Name":
-		p = &f.event
+		if f.event == "" {
+			f.event = esl.EventName(v)
+		}
+		return true
 	case "Unique-ID":
 		p = &f.uuid
 	case "Old-Unique-ID":
