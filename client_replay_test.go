@@ -154,7 +154,7 @@ func (s *scriptServer) run() {
 		group := s.frames[j]
 		if m := jobHeader.Find(got); m != nil {
 			if rm := jobHeader.Find(group[len(group)-1]); rm != nil && !bytes.Equal(m, rm) {
-				rewrite[string(rm[len("Job-UUID: ") : len(rm)-1])] = string(m[len("Job-UUID: ") : len(m)-1])
+				rewrite[string(rm[len("Job-UUID: "):len(rm)-1])] = string(m[len("Job-UUID: ") : len(m)-1])
 			}
 		}
 		for _, f := range group {
