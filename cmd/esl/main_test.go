@@ -1,0 +1,11 @@
+package main
+
+import (
+	"testing"
+
+	"go.uber.org/goleak"
+)
+
+// TestMain checks that no test of the esl command leaves a goroutine
+// behind (shared by every subcommand's tests in this package).
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
