@@ -204,4 +204,3 @@ func TestReconnectRestoresStateOnce(t *testing.T) {
 		t.Fatalf("api after auth failure: %v", err)
 	}
 }
-
