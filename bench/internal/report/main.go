@@ -170,6 +170,7 @@ func render(r results, machine, stat string) string {
 		}
 	}
 
+	b.WriteString(targets(r))
 	b.WriteString("\n## Decode detail\n\n")
 	b.WriteString("| benchmark | events/s | ns/event | allocs/event | MB/s | eslkit vs this |\n|---|---:|---:|---:|---:|---:|\n")
 	for _, format := range []string{"plain", "json"} {
@@ -224,6 +225,61 @@ func render(r results, machine, stat string) string {
 		b.WriteString("\n## benchstat\n\n```\n")
 		b.WriteString(strings.TrimRight(stat, "\n"))
 		b.WriteString("\n```\n")
+	}
+	return b.String()
+}
+
+// bestPeer returns the highest value of unit among the peers' rows.
+func (r results) bestPeer(bench func(string) string, unit string) (string, float64) {
+	best, bv := "", 0.0
+	for _, lib := range libraries[1:] {
+		if v, ok := r.get(bench(lib), unit); ok && v > bv {
+			best, bv = lib, v
+		}
+	}
+	return best, bv
+}
+
+// targets states each target of issue 9 against the medians.
+func targets(r results) string {
+	var b strings.Builder
+	b.WriteString("\n## Targets\n\n| target | measured | met |\n|---|---|:---:|\n")
+	yes := func(ok bool) string {
+		if ok {
+			return "yes"
+		}
+		return "**no**"
+	}
+	for _, format := range []string{"plain", "json"} {
+		name := func(l string) string { return "BenchmarkDecode/" + l + "/" + format }
+		us, ok := r.get(name("eslkit"), "events/s")
+		if !ok {
+			continue
+		}
+		if peer, pv := r.bestPeer(name, "events/s"); pv > 0 {
+			fmt.Fprintf(&b, "| decode %s ≥ 5× the fastest peer | %.1f× %s | %s |\n", format, us/pv, peer, yes(us/pv >= 5))
+		} else {
+			fmt.Fprintf(&b, "| decode %s ≥ 5× the fastest peer | no peer decodes %s | — |\n", format, format)
+		}
+		if nl, ok := r.get(name("newline-scan"), "ns/event"); ok {
+			ns, _ := r.get(name("eslkit"), "ns/event")
+			fmt.Fprintf(&b, "| decode %s within 3× of newline-scan | %.1f× (%.0f vs %.0f ns/event) | %s |\n", format, ns/nl, ns, nl, yes(ns/nl <= 3))
+		}
+	}
+	if v, ok := r.get("BenchmarkIngest/eslkit", "events/s"); ok {
+		lost, _ := r.get("BenchmarkIngest/eslkit", "lost/op")
+		worst := 0.0
+		for _, x := range r["BenchmarkIngest/eslkit"]["lost/op"] {
+			worst = max(worst, x)
+		}
+		fmt.Fprintf(&b, "| ingest ≥ 300,000 events/s, none lost | %s events/s, lost %.0f per replay (worst run %.0f) | %s |\n", human(v), lost, worst, yes(v >= 300000 && worst == 0))
+	}
+	api := func(l string) string { return "BenchmarkAPI/" + l + "/callers=64" }
+	if v, ok := r.get(api("eslkit"), "ops/s"); ok {
+		peer, pv := r.bestPeer(api, "ops/s")
+		if pv > 0 {
+			fmt.Fprintf(&b, "| 64-caller api ≥ 10× the best peer | %.1f× %s (%s vs %s ops/s) | %s |\n", v/pv, peer, human(v), human(pv), yes(v/pv >= 10))
+		}
 	}
 	return b.String()
 }
