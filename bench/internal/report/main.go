@@ -221,6 +221,7 @@ func render(r results, machine, stat string) string {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", n, tp,
 			cell("p50-µs", "%.0f µs"), cell("p99-µs", "%.0f µs"), cell("lost/op", "%.0f"), cell("wrong/op", "%.3f"))
 	}
+	b.WriteString(method)
 	if stat != "" {
 		b.WriteString("\n## benchstat\n\n```\n")
 		b.WriteString(strings.TrimRight(stat, "\n"))
@@ -283,3 +284,48 @@ func targets(r results) string {
 	}
 	return b.String()
 }
+
+// method is how the workloads are run and what makes them fair; keep it
+// in step with the code (doc.go, lib_*.go, fakefs.go).
+const method = `
+## How each workload runs
+
+Peers, at the versions the Go module proxy serves here: github.com/percipia/eslgo v1.5.0 and
+github.com/cgrates/fsock v0.0.0-20241217115946-62b079e0b9bc. github.com/fiorix/go-eventsocket could not
+be had (the proxy refuses every version: 403), so it has no column. Every library runs without logging.
+
+- **Decode** (` + "`BenchmarkDecode/<library>/<format>`" + `): one iteration decodes the whole ` + "`load`" + ` (plain, 11.4 MB,
+  4,899 events) or ` + "`load-json`" + ` (12.2 MB, 4,900 events) server stream from memory and reads each event's
+  Event-Name. eslkit uses the public ` + "`esl.NewDecoder`" + `. eslgo and fsock have no public decoder, so their rows
+  call, in-process via go:linkname, the very functions their connection goroutine calls: eslgo's
+  ` + "`(*Conn).readResponse`" + ` and ` + "`readPlainEvent`" + `; fsock's ` + "`(*FSConn).readEvent`" + ` and then its exported
+  ` + "`FSEventStrToMap`" + ` (fsock hands handlers raw text; this is how a handler reads a header). Neither peer parses
+  JSON events (eslgo v1.5.0 returns JSON events with no headers; fsock subscribes plain only), so json has
+  no peer rows. ` + "`newline-scan`" + ` is ` + "`bytes.Count(stream, \"\\n\")`" + `: the floor no parser can beat.
+- **Ingest** (` + "`BenchmarkIngest/<library>`" + `): a local sender (bench/fakefs.go) answers auth, and after the library's
+  subscription reply writes the capture's 4,899 event frames as fast as the socket takes them, then a
+  HEARTBEAT marker; it keeps reading what the client writes. Each library subscribes its normal way
+  (eslkit ` + "`Listen`+`Subscribe(ALL)`" + `; eslgo ` + "`RegisterEventListener(ALL)`+`EnableEvents`" + `; fsock a handler for ALL) and
+  the handler reads Event-Name. Time runs from dialing to the last event delivered; ` + "`lost/op`" + ` counts events
+  of the capture that never reached the handler. fsock by design routes BACKGROUND_JOB to its bgapi table,
+  never to handlers, so it loses those 100.
+- **API** (` + "`BenchmarkAPI/<library>/callers=<n>`" + `): ` + "`api echo <token>`" + ` round-trips on one connection from 1 or 64
+  goroutines; p50/p99 are per-call latencies; ` + "`wrong/op`" + ` is the share of calls that got another caller's reply
+  (eslgo hands each reply to whichever waiter reads its shared channel first; fsock holds a lock for the
+  whole round trip, so its callers take turns).
+- **BgAPI** (` + "`BenchmarkBgAPI/<library>`" + `): ` + "`bgapi echo <token>`" + ` from 64 goroutines on one connection, each waiting for
+  its BACKGROUND_JOB body. eslkit: ` + "`BgAPI`+`Job.Wait`" + `; fsock: ` + "`SendBgapiCmd`" + `; eslgo has no bgapi-with-result call,
+  so the adapter registers a listener on a client-chosen Job-UUID and sends ` + "`bgapi … Job-UUID:`" + ` through eslgo's
+  documented Command interface (registering after the reply would race the event).
+- **Outbound** (` + "`BenchmarkOutbound/<library>`" + `): a fake FreeSWITCH socket application (connect reply and answer
+  events taken from the real ` + "`outbound-7777`" + ` capture, with a fresh channel UUID per call) dials the library's
+  server, 64 calls in flight; each session sends connect, subscribes (myevents), executes ` + "`answer`" + ` with an
+  Event-UUID and counts once its CHANNEL_EXECUTE_COMPLETE reaches the handler. fsock has no outbound mode.
+- **Server for api/bgapi/outbound:** the small local fake FreeSWITCH in bench/fakefs.go (FreeSWITCH's reply
+  texts; answers pipelined commands in one write), not fsim, so that the numbers measure the client
+  libraries rather than a simulator sharing the same two cores.
+- **eslgo's close race:** eslgo v1.5.0 can panic ("send on closed channel") when the server's EOF races its
+  Close. The fake server therefore never closes first (it answers exit with the disconnect notice and waits
+  for the client to close), and the adapters close eslgo connections with ` + "`Close`" + `. eslgo's
+  ` + "`ListenAndServe`" + ` cannot be stopped, so its outbound listeners live until the benchmark process ends.
+`
