@@ -27,7 +27,7 @@ func (t *Tracker) Apply(ev *esl.Event) {
 		t.stats.Ignored++
 		return
 	}
-	if f.event == "CHANNEL_UUID" && f.oldUUID != "" && f.oldUUID != f.uuid {
+	if f.event == esl.EventChannelUUID && f.oldUUID != "" && f.oldUUID != f.uuid {
 		t.rename(f.oldUUID, f.uuid, now)
 	}
 	c := t.chans[f.uuid]
@@ -37,13 +37,13 @@ func (t *Tracker) Apply(ev *esl.Event) {
 			t.stats.Late++
 			return
 		}
-		if f.event == "CHANNEL_DESTROY" || (f.event == "CHANNEL_STATE" && f.state == "CS_DESTROY") {
+		if f.event == esl.EventChannelDestroy || (f.event == esl.EventChannelState && f.state == esl.CSDestroy.String()) {
 			// The end of a channel we never saw: nothing to show.
 			t.bury(f.uuid, now)
 			t.stats.Late++
 			return
 		}
-		c = &Channel{UniqueID: f.uuid, State: CSNone}
+		c = &Channel{UniqueID: f.uuid, State: esl.CSNone}
 		if id, ok := t.legCall[f.uuid]; ok {
 			c.CallID = id
 			if call := t.calls[id]; call != nil && call.Bridged {
@@ -60,41 +60,41 @@ func (t *Tracker) Apply(ev *esl.Event) {
 
 	var evTime time.Time
 	switch f.event {
-	case "CHANNEL_BRIDGE", "CHANNEL_UNBRIDGE":
+	case esl.EventChannelBridge, esl.EventChannelUnbridge:
 		evTime = micros(f.date)
 	}
 	switch f.event {
-	case "CHANNEL_BRIDGE":
+	case esl.EventChannelBridge:
 		a, b := f.bridgeA, f.bridgeB
-		if a == "" || b == "" {
+		if a == "" || b == "" || a == b {
 			break
 		}
 		if added {
-			t.emitChannel(ChannelAdded, c, "", f.event)
+			t.emitChannel(ChannelAdded, c, "", string(f.event))
 			added, changed = false, false
 		}
-		t.bridge(a, b, evTime, f.event)
+		t.bridge(a, b, evTime, string(f.event))
 		return
-	case "CHANNEL_UNBRIDGE":
+	case esl.EventChannelUnbridge:
 		if added {
-			t.emitChannel(ChannelAdded, c, "", f.event)
+			t.emitChannel(ChannelAdded, c, "", string(f.event))
 			added, changed = false, false
 		}
-		t.unbridge(f.bridgeA, f.uuid, evTime, f.event)
+		t.unbridge(f.bridgeA, f.uuid, evTime, string(f.event))
 		return
-	case "CHANNEL_DESTROY":
-		c.State = CSDestroy
+	case esl.EventChannelDestroy:
+		c.State = esl.CSDestroy
 		if added {
 			// Seen only now: report it so that added/removed pair up.
-			t.emitChannel(ChannelAdded, c, "", f.event)
+			t.emitChannel(ChannelAdded, c, "", string(f.event))
 		}
-		t.remove(c, now, f.event)
+		t.remove(c, now, string(f.event))
 		return
 	}
 	if added {
-		t.emitChannel(ChannelAdded, c, "", f.event)
+		t.emitChannel(ChannelAdded, c, "", string(f.event))
 	} else if changed {
-		t.emitChannel(ChannelChanged, c, "", f.event)
+		t.emitChannel(ChannelChanged, c, "", string(f.event))
 	}
 }
 
@@ -138,9 +138,9 @@ func (t *Tracker) update(c *Channel, f *fields) bool {
 	// Channel-State that lags or leads it (CHANNEL_HANGUP says CS_EXECUTE),
 	// so they only fill it in until the first CHANNEL_STATE. Nothing leaves
 	// hangup.
-	if s, ok := ParseChannelState(f.state); ok {
-		if f.event == "CHANNEL_STATE" {
-			if !(c.State >= CSHangup && c.State <= CSDestroy && s < c.State) && c.State != s {
+	if s, ok := esl.ParseChannelState(f.state); ok {
+		if f.event == esl.EventChannelState {
+			if !(c.State >= esl.CSHangup && c.State <= esl.CSDestroy && s < c.State) && c.State != s {
 				c.State, ch = s, true
 			}
 			c.stateKnown = true
@@ -148,8 +148,8 @@ func (t *Tracker) update(c *Channel, f *fields) bool {
 			c.State, ch = s, true
 		}
 	}
-	if s, ok := ParseCallState(f.callState); ok && c.CallState != CallHangup {
-		if f.event == "CHANNEL_CALLSTATE" {
+	if s, ok := esl.ParseCallState(f.callState); ok && c.CallState != esl.CallHangup {
+		if f.event == esl.EventChannelCallState {
 			if c.CallState != s {
 				c.CallState, ch = s, true
 			}
@@ -157,50 +157,52 @@ func (t *Tracker) update(c *Channel, f *fields) bool {
 		} else if !c.callStateKnown && c.CallState != s {
 			c.CallState, ch = s, true
 		}
-		if held := c.CallState == CallHeld; held && !c.Held {
+		if held := c.CallState == esl.CallHeld; held && !c.Held {
 			c.Held, ch = true, true
 		}
 	}
-	if a, ok := ParseAnswerState(f.answer); ok && a > c.AnswerState {
+	if a, ok := esl.ParseAnswerState(f.answer); ok && answerRank(a) > answerRank(c.AnswerState) {
 		c.AnswerState, ch = a, true
 	}
-	if f.cause != "" && c.HangupCause == "" {
-		c.HangupCause, ch = HangupCause(f.cause), true
+	if f.cause != "" && c.HangupCause == esl.CauseNone {
+		if hc, ok := esl.ParseHangupCause(f.cause); ok && hc != esl.CauseNone {
+			c.HangupCause, ch = hc, true
+		}
 	}
 
 	switch f.event {
-	case "CHANNEL_EXECUTE":
+	case esl.EventChannelExecute:
 		if c.Application != f.app || c.ApplicationData != f.appData {
 			c.Application, c.ApplicationData, ch = t.interned(f.app), f.appData, true
 		}
 		c.appUUID = f.appUUID
-	case "CHANNEL_EXECUTE_COMPLETE":
+	case esl.EventChannelExecuteComplete:
 		// Only the application that is running ends; a completion of an
 		// outer application that was interrupted does not clear a newer one.
 		if c.Application != "" && (c.appUUID == f.appUUID || (c.appUUID == "" && c.Application == f.app)) {
 			c.Application, c.ApplicationData, c.appUUID, ch = "", "", "", true
 		}
-	case "CHANNEL_PARK":
+	case esl.EventChannelPark:
 		if !c.Parked {
 			c.Parked, ch = true, true
 		}
-	case "CHANNEL_UNPARK":
+	case esl.EventChannelUnpark:
 		if c.Parked {
 			c.Parked, ch = false, true
 		}
-	case "CHANNEL_HOLD":
+	case esl.EventChannelHold:
 		if !c.Held {
 			c.Held, ch = true, true
 		}
-	case "CHANNEL_UNHOLD":
+	case esl.EventChannelUnhold:
 		if c.Held {
 			c.Held, ch = false, true
 		}
-	case "CHANNEL_CALLSTATE":
-		if c.CallState == CallUnheld && c.Held {
+	case esl.EventChannelCallState:
+		if c.CallState == esl.CallUnheld && c.Held {
 			c.Held, ch = false, true
 		}
-	case "CHANNEL_HANGUP_COMPLETE":
+	case esl.EventChannelHangupComplete:
 		if n, err := strconv.Atoi(f.billsec); err == nil && n != c.Billsec {
 			c.Billsec, ch = n, true
 		}
@@ -228,6 +230,22 @@ func (t *Tracker) update(c *Channel, f *fields) bool {
 	return ch
 }
 
+// answerRank orders answer states: a channel only moves forward through
+// them, whatever order its events arrive in.
+func answerRank(a esl.AnswerState) int {
+	switch a {
+	case esl.AnswerRinging:
+		return 1
+	case esl.AnswerEarly:
+		return 2
+	case esl.AnswerAnswered:
+		return 3
+	case esl.AnswerHangup:
+		return 4
+	}
+	return 0
+}
+
 // interned returns a shared copy of a low-variety value (direction,
 // context, application name) so that 100,000 channels do not hold 100,000
 // copies of "default".
@@ -253,7 +271,7 @@ func (t *Tracker) rename(old, new string, now time.Time) {
 	t.stats.Renamed++
 	if cur := t.chans[new]; cur != nil {
 		// Both exist (events for the new uuid came first): keep the newer.
-		t.emitChannel(ChannelRemoved, c, "", "CHANNEL_UUID")
+		t.emitChannel(ChannelRemoved, c, "", string(esl.EventChannelUUID))
 		return
 	}
 	c.UniqueID = new
@@ -271,10 +289,10 @@ func (t *Tracker) rename(old, new string, now time.Time) {
 			if call.B == old {
 				call.B = new
 			}
-			t.emitCall(CallChanged, call, "CHANNEL_UUID")
+			t.emitCall(CallChanged, call, string(esl.EventChannelUUID))
 		}
 	}
-	t.emitChannel(ChannelChanged, c, old, "CHANNEL_UUID")
+	t.emitChannel(ChannelChanged, c, old, string(esl.EventChannelUUID))
 }
 
 // bridge links a and b into one call (CHANNEL_BRIDGE, fired for A only).

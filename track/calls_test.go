@@ -133,7 +133,7 @@ func TestRenameKeepsCallAndPeer(t *testing.T) {
 	}
 	// A rename of a channel never seen creates it under its new uuid.
 	tr.Apply(mk("CHANNEL_UUID", "n2", "Old-Unique-ID", "o2", "Channel-State", "CS_NEW"))
-	if c := mustChannel(t, tr, "n2"); c.State != CSNew {
+	if c := mustChannel(t, tr, "n2"); c.State != esl.CSNew {
 		t.Fatalf("n2 = %+v", c)
 	}
 }

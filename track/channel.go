@@ -1,6 +1,10 @@
 package track
 
-import "time"
+import (
+	"time"
+
+	"github.com/eslkit/esl"
+)
 
 // Channel is what the tracker knows about one FreeSWITCH channel. Values
 // returned by the Tracker are copies: they never change under the reader.
@@ -9,9 +13,9 @@ type Channel struct {
 	Name      string // Channel-Name (provisional until CHANNEL_CREATE: CODEC events come first)
 	Direction string // Call-Direction: "inbound" or "outbound", relative to FreeSWITCH
 
-	State       ChannelState // Channel-State of the last CHANNEL_STATE event
-	CallState   CallState    // Channel-Call-State of the last CHANNEL_CALLSTATE event
-	AnswerState AnswerState  // the furthest Answer-State seen
+	State       esl.ChannelState // Channel-State of the last CHANNEL_STATE event
+	CallState   esl.CallState    // Channel-Call-State of the last CHANNEL_CALLSTATE event
+	AnswerState esl.AnswerState  // the furthest Answer-State seen
 
 	CallerName   string // Caller-Caller-ID-Name
 	CallerNumber string // Caller-Caller-ID-Number
@@ -33,8 +37,8 @@ type Channel struct {
 	Peer   string // Unique-ID of the channel bridged to this one, "" when not bridged
 	CallID string // ID of the Call this channel is a leg of, "" when none
 
-	HangupCause HangupCause // Hangup-Cause, once known
-	Billsec     int         // variable_billsec from CHANNEL_HANGUP_COMPLETE (seconds)
+	HangupCause esl.HangupCause // Hangup-Cause, once known
+	Billsec     int             // variable_billsec from CHANNEL_HANGUP_COMPLETE (seconds)
 
 	// Vars holds the channel variables named in Options.Variables, as last
 	// seen. Never modify it: it is shared with other copies.
@@ -52,7 +56,7 @@ type Channel struct {
 
 // Up reports whether the channel has not started hanging up.
 func (c *Channel) Up() bool {
-	return c.State < CSHangup && c.HungUp.IsZero() && c.AnswerState != AnswerHangup
+	return (c.State < esl.CSHangup || c.State > esl.CSDestroy) && c.HungUp.IsZero() && c.AnswerState != esl.AnswerHangup
 }
 
 // Call is a bridge between two channels: A is the leg that bridged (the

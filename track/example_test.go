@@ -32,7 +32,7 @@ func Example() {
 	fmt.Println(c.Name, c.Direction, c.CallerNumber, "->", c.Destination, c.State, c.Application, c.Vars["sip_call_id"])
 
 	s := tr.Snapshot()
-	fmt.Println(len(s.Channels), "channel,", s.ByState[track.CSExecute], "executing")
+	fmt.Println(len(s.Channels), "channel,", s.ByState[esl.CSExecute], "executing")
 	// Output:
 	// sofia/internal/1000@pbx inbound 1000 -> 2000 CS_EXECUTE park xyz@pbx
 	// 1 channel, 1 executing

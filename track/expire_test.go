@@ -11,6 +11,7 @@ func TestExpireHungUpWithoutDestroy(t *testing.T) {
 	f := tr.Subscribe(0)
 	defer f.Close()
 	tr.Apply(mk("CHANNEL_CREATE", "up"))
+	tr.Apply(mk("CODEC", "new", "Channel-State", "CS_NONE")) // not hung up either
 	tr.Apply(mk("CHANNEL_CREATE", "dead"))
 	tr.Apply(mk("CHANNEL_HANGUP", "dead", "Hangup-Cause", "NORMAL_CLEARING", "Answer-State", "hangup"))
 	clk.Advance(29 * time.Second)

@@ -13,12 +13,12 @@ func TestLateJoinFromAnyChannelEvent(t *testing.T) {
 	tr.Apply(mk("CHANNEL_EXECUTE", "u1", "Channel-State", "CS_EXECUTE", "Application", "park", "Channel-Name", "sofia/internal/1000@x",
 		"Channel-Call-State", "ACTIVE", "Answer-State", "answered", "Call-Direction", "inbound", "Caller-Caller-ID-Number", "1000"))
 	c := mustChannel(t, tr, "u1")
-	if c.State != CSExecute || c.CallState != CallActive || c.AnswerState != AnswerAnswered || c.Application != "park" || c.CallerNumber != "1000" || c.Direction != "inbound" {
+	if c.State != esl.CSExecute || c.CallState != esl.CallActive || c.AnswerState != esl.AnswerAnswered || c.Application != "park" || c.CallerNumber != "1000" || c.Direction != "inbound" {
 		t.Fatalf("late-joined channel = %+v", c)
 	}
 	// Its first CHANNEL_STATE takes over from the inferred state.
 	tr.Apply(mk("CHANNEL_STATE", "u1", "Channel-State", "CS_HANGUP"))
-	if c := mustChannel(t, tr, "u1"); c.State != CSHangup {
+	if c := mustChannel(t, tr, "u1"); c.State != esl.CSHangup {
 		t.Fatalf("state %v, want CS_HANGUP", c.State)
 	}
 }
@@ -41,7 +41,7 @@ func TestStateOnlyFromStateEvents(t *testing.T) {
 	// The load capture's order: STATE CS_INIT, then ANSWER and CALLSTATE
 	// ACTIVE, then CREATE still saying call state DOWN.
 	tr.Apply(mk("CODEC", "a", "Channel-State", "CS_NONE", "Channel-Name", "loopback/9999/default-a", "Channel-Call-State", "DOWN"))
-	if c := mustChannel(t, tr, "a"); c.State != CSNone || c.Name != "loopback/9999/default-a" {
+	if c := mustChannel(t, tr, "a"); c.State != esl.CSNone || c.Name != "loopback/9999/default-a" {
 		t.Fatalf("after CODEC: %+v", c)
 	}
 	tr.Apply(mk("CHANNEL_STATE", "a", "Channel-State", "CS_INIT", "Channel-Call-State", "DOWN"))
@@ -49,13 +49,13 @@ func TestStateOnlyFromStateEvents(t *testing.T) {
 	tr.Apply(mk("CHANNEL_CALLSTATE", "a", "Channel-State", "CS_INIT", "Channel-Call-State", "ACTIVE"))
 	tr.Apply(mk("CHANNEL_CREATE", "a", "Channel-State", "CS_INIT", "Channel-Name", "loopback/9999-a", "Channel-Call-State", "DOWN", "Answer-State", "ringing"))
 	c := mustChannel(t, tr, "a")
-	if c.State != CSInit || c.CallState != CallActive || c.AnswerState != AnswerAnswered || c.Name != "loopback/9999-a" {
+	if c.State != esl.CSInit || c.CallState != esl.CallActive || c.AnswerState != esl.AnswerAnswered || c.Name != "loopback/9999-a" {
 		t.Fatalf("after out-of-order create: %+v", c)
 	}
 	// CHANNEL_HANGUP carries the old running state: no change of state.
 	tr.Apply(mk("CHANNEL_HANGUP", "a", "Channel-State", "CS_EXECUTE", "Hangup-Cause", "USER_BUSY", "Answer-State", "hangup"))
 	c = mustChannel(t, tr, "a")
-	if c.State != CSInit || c.HangupCause != "USER_BUSY" || c.AnswerState != AnswerHangup || c.Up() {
+	if c.State != esl.CSInit || c.HangupCause != esl.CauseUserBusy || c.AnswerState != esl.AnswerHangup || c.Up() {
 		t.Fatalf("after hangup: %+v", c)
 	}
 	tr.Apply(mk("CHANNEL_STATE", "a", "Channel-State", "CS_REPORTING"))
@@ -65,7 +65,7 @@ func TestStateOnlyFromStateEvents(t *testing.T) {
 	tr.Apply(mk("CHANNEL_CALLSTATE", "a", "Channel-Call-State", "ACTIVE"))
 	tr.Apply(mk("CHANNEL_HANGUP_COMPLETE", "a", "Hangup-Cause", "NORMAL_CLEARING", "Answer-State", "answered"))
 	c = mustChannel(t, tr, "a")
-	if c.State != CSReporting || c.CallState != CallHangup || c.HangupCause != "USER_BUSY" || c.AnswerState != AnswerHangup {
+	if c.State != esl.CSReporting || c.CallState != esl.CallHangup || c.HangupCause != esl.CauseUserBusy || c.AnswerState != esl.AnswerHangup {
 		t.Fatalf("after duplicates: %+v", c)
 	}
 }
@@ -102,7 +102,7 @@ func TestEventSequenceIsNotUsed(t *testing.T) {
 	tr := New(Options{})
 	tr.Apply(mk("CHANNEL_STATE", "a", "Channel-State", "CS_ROUTING", "Event-Sequence", "900"))
 	tr.Apply(mk("CHANNEL_STATE", "a", "Channel-State", "CS_EXECUTE", "Event-Sequence", "10"))
-	if c := mustChannel(t, tr, "a"); c.State != CSExecute {
+	if c := mustChannel(t, tr, "a"); c.State != esl.CSExecute {
 		t.Fatalf("state %v: a lower Event-Sequence was treated as old", c.State)
 	}
 }

@@ -2,6 +2,7 @@ package track
 
 import (
 	"context"
+	"github.com/eslkit/esl"
 	"slices"
 	"strconv"
 	"testing"
@@ -77,7 +78,7 @@ func TestReplayCaptures(t *testing.T) {
 			tr := New(Options{})
 			feed := tr.Subscribe(1 << 16)
 			defer feed.Close()
-			got := map[string][]ChannelState{}
+			got := map[string][]esl.ChannelState{}
 			removed := map[string]Channel{}
 			var added, callsAdded, callsRemoved []Call
 			record := func() {
@@ -151,7 +152,7 @@ func TestReplayCaptures(t *testing.T) {
 				states := got[u]
 				// Before its first CHANNEL_STATE a channel shows what its
 				// events carry (CS_NONE on CODEC, CS_NEW on CHANNEL_UUID).
-				for len(states) > 0 && (states[0] == CSNone || states[0] == CSNew) && h.states[0] != states[0].String() {
+				for len(states) > 0 && (states[0] == esl.CSNone || states[0] == esl.CSNew) && h.states[0] != states[0].String() {
 					states = states[1:]
 				}
 				var names []string
@@ -166,7 +167,7 @@ func TestReplayCaptures(t *testing.T) {
 					t.Errorf("%s never removed", u)
 					continue
 				}
-				if string(c.HangupCause) != h.cause {
+				if c.HangupCause.String() != h.cause {
 					t.Errorf("%s cause %q, want %q", u, c.HangupCause, h.cause)
 				}
 				if strconv.Itoa(c.Billsec) != h.billsec {

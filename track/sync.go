@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/eslkit/esl"
 	"strconv"
 	"strings"
 	"time"
@@ -71,7 +72,7 @@ func (t *Tracker) Sync(ctx context.Context, src APIRunner) error {
 		}
 		added := c == nil
 		if added {
-			c = &Channel{UniqueID: uuid, State: CSNone}
+			c = &Channel{UniqueID: uuid, State: esl.CSNone}
 			t.chans[uuid] = c
 		}
 		changed := t.fromRow(c, r)
@@ -154,9 +155,9 @@ func (t *Tracker) fromRow(c *Channel, r map[string]string) bool {
 	}
 	// A row is the channel's current state: let it set state and call
 	// state as CHANNEL_STATE/CHANNEL_CALLSTATE would.
-	f.event = "CHANNEL_STATE"
+	f.event = esl.EventChannelState
 	ch := t.update(c, &f)
-	f.event = "CHANNEL_CALLSTATE"
+	f.event = esl.EventChannelCallState
 	if t.update(c, &f) {
 		ch = true
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/eslkit/esl"
 	"testing"
 )
 
@@ -60,10 +61,10 @@ func TestSyncLoadsChannelsAndCalls(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := mustChannel(t, tr, "a")
-	if a.State != CSExecute || a.CallState != CallActive || a.AnswerState != AnswerAnswered || a.CallerName != "Alice" || a.Application != "bridge" || a.Peer != "b" || a.Created.Unix() != 1795645328 {
+	if a.State != esl.CSExecute || a.CallState != esl.CallActive || a.AnswerState != esl.AnswerAnswered || a.CallerName != "Alice" || a.Application != "bridge" || a.Peer != "b" || a.Created.Unix() != 1795645328 {
 		t.Fatalf("a = %+v", a)
 	}
-	if c := mustChannel(t, tr, "c"); c.AnswerState != AnswerEarly || c.Peer != "" {
+	if c := mustChannel(t, tr, "c"); c.AnswerState != esl.AnswerEarly || c.Peer != "" {
 		t.Fatalf("c = %+v", c)
 	}
 	call, ok := tr.CallOf("b")
@@ -104,7 +105,7 @@ func TestSyncKeepsWhatEventsSaidMeanwhile(t *testing.T) {
 			t.Errorf("%s still tracked", u)
 		}
 	}
-	if y := mustChannel(t, tr, "y"); y.State != CSExecute {
+	if y := mustChannel(t, tr, "y"); y.State != esl.CSExecute {
 		t.Errorf("y state %v: the older row overwrote a newer event", y.State)
 	}
 	if c, _ := tr.CallOf("a"); c.Bridged {

@@ -2,6 +2,7 @@ package track
 
 import (
 	"cmp"
+	"github.com/eslkit/esl"
 	"log/slog"
 	"slices"
 	"sync"
@@ -118,12 +119,12 @@ func New(opts Options) *Tracker {
 
 // Snapshot is a consistent view of the tracker at one instant.
 type Snapshot struct {
-	Channels    []Channel            // sorted by Created, then UniqueID
-	Calls       []Call               // sorted by BridgedAt, then ID
-	ByState     map[ChannelState]int // channel count per channel state
-	ByCallState map[CallState]int    // channel count per call state
-	Answered    int                  // channels that were answered and are not hung up
-	Taken       time.Time            // the tracker clock's time
+	Channels    []Channel                // sorted by Created, then UniqueID
+	Calls       []Call                   // sorted by BridgedAt, then ID
+	ByState     map[esl.ChannelState]int // channel count per channel state
+	ByCallState map[esl.CallState]int    // channel count per call state
+	Answered    int                      // channels that were answered and are not hung up
+	Taken       time.Time                // the tracker clock's time
 }
 
 // Snapshot copies every channel and call under one lock, so the result is a
@@ -133,15 +134,15 @@ func (t *Tracker) Snapshot() Snapshot {
 	s := Snapshot{
 		Channels:    make([]Channel, 0, len(t.chans)),
 		Calls:       make([]Call, 0, len(t.calls)),
-		ByState:     make(map[ChannelState]int),
-		ByCallState: make(map[CallState]int),
+		ByState:     make(map[esl.ChannelState]int),
+		ByCallState: make(map[esl.CallState]int),
 		Taken:       t.now(),
 	}
 	for _, c := range t.chans {
 		s.Channels = append(s.Channels, *c)
 		s.ByState[c.State]++
 		s.ByCallState[c.CallState]++
-		if c.AnswerState == AnswerAnswered {
+		if c.AnswerState == esl.AnswerAnswered {
 			s.Answered++
 		}
 	}
