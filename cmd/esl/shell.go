@@ -539,4 +539,3 @@ func sortedUnique(s []string) []string {
 	}
 	return out
 }
-
