@@ -74,7 +74,7 @@ func TestConnReplaysAPICapture(t *testing.T) {
 		t.Fatalf("bodies: %q %q", bodies[4], bodies[11])
 	}
 	var ce *CommandError
-	if err := (&reply{cmd: "api no_such_command", contentType: wire.TypeAPIResponse, body: bodies[8]}).err(); !errors.As(err, &ce) || ce.Reply != "-ERR no_such_command Command not found!\n" {
+	if err := (&reply{cmd: commandName{line: "api no_such_command"}, contentType: wire.TypeAPIResponse, body: bodies[8]}).err(); !errors.As(err, &ce) || ce.Reply != "-ERR no_such_command Command not found!\n" {
 		t.Fatalf("no_such_command: %v", err)
 	}
 }
@@ -121,7 +121,7 @@ func TestConnPipelinedRepliesInOrder(t *testing.T) {
 	// Queue all commands in wire order from one goroutine each, in order.
 	for i, line := range lines {
 		results[i] = make(chan res, 1)
-		w := &waiter{ch: make(chan result, 1), cmd: line}
+		w := &waiter{ch: make(chan result, 1), cmd: commandName{line: line}}
 		if err := c.enqueue(&command{line: line}, w); err != nil {
 			t.Fatal(err)
 		}
