@@ -23,6 +23,12 @@ package esl
 //	c.send(cmd)   queues a command whose reply is consumed and discarded;
 //	              never blocks (usable from the reader's hooks).
 //
+//	c.enqueue(cmd, &waiter{ch: make(chan result, 1), cmd: cmd.name()})
+//	              queues a validated command with a waiter of your own and
+//	              returns at once; the reply (or the disconnect error)
+//	              arrives on ch. For replies awaited elsewhere (outbound
+//	              execute). Validate first: enqueue writes what it gets.
+//
 //	<-c.done, c.err()   the connection ended, and why (*DisconnectError with a
 //	                    DisconnectReason: notice, EOF, read/write error, idle,
 //	                    rejected, closed).
@@ -113,17 +119,25 @@ type result struct {
 // commandName is what errors may say about a command, computed only when
 // an error needs it.
 type commandName struct {
+	name   string // already computed (outbound sets it), else from line
 	line   string
 	secret bool
 }
 
-func (n commandName) String() string { return (&command{line: n.line, secret: n.secret}).name() }
+func (n commandName) String() string {
+	if n.name != "" {
+		return n.name
+	}
+	return (&command{line: n.line, secret: n.secret}).name()
+}
 
 // waiter is one caller waiting for its reply. Waiters whose reply was
 // received are recycled; abandoned ones are left to the collector.
 type waiter struct {
 	ch        chan result // 1-buffered: the reader never blocks on it
-	cmd       commandName
+	cmd       string      // name for errors; "" means derive it from line
+	line      string
+	secret    bool
 	abandoned atomic.Bool
 }
 
@@ -131,7 +145,7 @@ var waiterPool = sync.Pool{New: func() any { return &waiter{ch: make(chan result
 
 func newWaiter(cmd *command) *waiter {
 	w := waiterPool.Get().(*waiter)
-	w.cmd = commandName{line: cmd.line, secret: cmd.secret}
+	w.cmd, w.line, w.secret = "", cmd.line, cmd.secret
 	w.abandoned.Store(false)
 	return w
 }
@@ -202,7 +216,7 @@ func (c *conn) roundTrip(ctx context.Context, cmd *command) (*reply, error) {
 	}
 	select {
 	case res := <-w.ch:
-		w.cmd = commandName{}
+		w.line = ""
 		waiterPool.Put(w)
 		return res.rep, res.err
 	case <-ctx.Done():
@@ -367,7 +381,7 @@ func (c *conn) deliverReply(ct string, f *wire.Frame) {
 	if w.abandoned.Load() {
 		return
 	}
-	rep := &reply{cmd: w.cmd, contentType: ct}
+	rep := &reply{cmd: commandName{name: w.cmd, line: w.line, secret: w.secret}, contentType: ct}
 	if ct != wire.TypeAPIResponse {
 		// api/response headers are only Content-Type and Content-Length.
 		rep.headers = cloneHeaders(f.Headers)

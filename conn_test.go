@@ -121,7 +121,7 @@ func TestConnPipelinedRepliesInOrder(t *testing.T) {
 	// Queue all commands in wire order from one goroutine each, in order.
 	for i, line := range lines {
 		results[i] = make(chan res, 1)
-		w := &waiter{ch: make(chan result, 1), cmd: commandName{line: line}}
+		w := &waiter{ch: make(chan result, 1), cmd: line}
 		if err := c.enqueue(&command{line: line}, w); err != nil {
 			t.Fatal(err)
 		}
