@@ -16,28 +16,27 @@ type Header = wire.Header
 // Event is one FreeSWITCH event: ordered headers (names may repeat) and an
 // optional body. Header names are matched case-insensitively.
 type Event struct {
-	headers wire.Headers
-	body    string
+	ev wire.Event
 }
 
 // NewEvent returns an event with the given headers (kept in order) and body.
 func NewEvent(headers []Header, body string) *Event {
-	return &Event{headers: headers, body: body}
+	return &Event{ev: wire.Event{Headers: headers, Body: body}}
 }
 
 // Get returns the first value of the first header called name, or "".
-func (e *Event) Get(name string) string { return e.headers.Get(name) }
+func (e *Event) Get(name string) string { return e.ev.Headers.Get(name) }
 
 // Lookup is like Get and also reports whether the header is present.
-func (e *Event) Lookup(name string) (string, bool) { return e.headers.Lookup(name) }
+func (e *Event) Lookup(name string) (string, bool) { return e.ev.Headers.Lookup(name) }
 
 // Values returns every value of every header called name, in order: the
 // elements of a multi-valued header, and the values of repeated headers.
 func (e *Event) Values(name string) []string {
 	var out []string
-	for i := range e.headers {
-		if wire.EqualFold(e.headers[i].Name, name) {
-			out = append(out, e.headers[i].Values()...)
+	for i := range e.ev.Headers {
+		if wire.EqualFold(e.ev.Headers[i].Name, name) {
+			out = append(out, e.ev.Headers[i].Values()...)
 		}
 	}
 	return out
@@ -46,7 +45,7 @@ func (e *Event) Values(name string) []string {
 // Headers iterates over the headers in wire order.
 func (e *Event) Headers() iter.Seq[Header] {
 	return func(yield func(Header) bool) {
-		for _, h := range e.headers {
+		for _, h := range e.ev.Headers {
 			if !yield(h) {
 				return
 			}
@@ -55,10 +54,10 @@ func (e *Event) Headers() iter.Seq[Header] {
 }
 
 // Len returns the number of headers.
-func (e *Event) Len() int { return len(e.headers) }
+func (e *Event) Len() int { return len(e.ev.Headers) }
 
 // Body returns the event body ("" when there is none).
-func (e *Event) Body() string { return e.body }
+func (e *Event) Body() string { return e.ev.Body }
 
 // Var returns the channel variable name (the "variable_"+name header).
 func (e *Event) Var(name string) string { return e.Get("variable_" + name) }

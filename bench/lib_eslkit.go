@@ -6,35 +6,31 @@ import (
 	"io"
 
 	esl "github.com/eslkit/esl"
-	"github.com/eslkit/esl/internal/wire"
 )
 
 var eslkitLib = &Library{
 	Name: "eslkit",
 	Decode: map[string]func([]byte, func(string)) error{
 		"plain": eslkitDecode,
+		"json":  eslkitDecode,
 	},
 }
 
-// eslkitDecode: TEMPORARY until esl.NewDecoder lands — wire reader + plain.
+// eslkitDecode reads the stream with the public esl.Decoder, which returns
+// every frame and the decoded *esl.Event of each event frame whatever its
+// format.
 func eslkitDecode(stream []byte, on func(string)) error {
-	r := wire.NewReader(bytes.NewReader(stream), wire.Limits{})
+	d := esl.NewDecoder(bytes.NewReader(stream))
 	for {
-		f, err := r.ReadFrame()
+		f, err := d.Next()
 		if err != nil {
 			if errors.Is(err, io.EOF) {
 				return nil
 			}
 			return err
 		}
-		if f.ContentType() != wire.TypeEventPlain {
-			continue
+		if f.Event != nil {
+			on(f.Event.Get("Event-Name"))
 		}
-		we, err := wire.DecodePlain(f.Body)
-		if err != nil {
-			return err
-		}
-		ev := esl.NewEvent(we.Headers, we.Body)
-		on(ev.Get("Event-Name"))
 	}
 }

@@ -3,10 +3,12 @@ package bench
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"net"
 	"strings"
+	"time"
 	_ "unsafe" // go:linkname
 
 	"github.com/cgrates/fsock"
@@ -28,6 +30,8 @@ var fsockLib = &Library{
 	Decode: map[string]func([]byte, func(string)) error{
 		"plain": fsockDecodePlain,
 	},
+	Ingest: fsockIngest,
+	Dial:   fsockDial,
 }
 
 func fsockDecodePlain(stream []byte, on func(string)) error {
@@ -68,3 +72,64 @@ func (nopLogger) Err(string) error     { return nil }
 func (nopLogger) Info(string) error    { return nil }
 func (nopLogger) Notice(string) error  { return nil }
 func (nopLogger) Warning(string) error { return nil }
+
+// fsockConnect opens an FSock the documented way: no reconnects, no
+// logger (fsock then discards logs), the given handlers; bgapi adds
+// BACKGROUND_JOB to the subscription.
+func fsockConnect(addr, password string, handlers map[string][]func(string, int), bgapi bool) (*fsock.FSock, error) {
+	noDelay := func(time.Duration, time.Duration) func() time.Duration {
+		return func() time.Duration { return 0 }
+	}
+	return fsock.NewFSock(addr, password, 0, 0, 10*time.Second, noDelay, handlers, nil, nil, 0, bgapi, nil)
+}
+
+// fsockIngest registers a handler for ALL; fsock subscribes "event plain
+// all" and calls handlers on a new goroutine per event with the raw event
+// text, which the handler parses with FSEventStrToMap to read a header.
+// fsock routes BACKGROUND_JOB events to its bgapi table, never to handlers.
+func fsockIngest(ctx context.Context, addr, password string, on func(string)) (io.Closer, error) {
+	fs, err := fsockConnect(addr, password, map[string][]func(string, int){
+		"ALL": {func(ev string, _ int) { on(fsock.FSEventStrToMap(ev, nil)["Event-Name"]) }},
+	}, false)
+	if err != nil {
+		return nil, err
+	}
+	return closerFunc(fs.Disconnect), nil
+}
+
+// fsockConn runs api and bgapi commands over one FSock. fsock holds a
+// mutex for each command's whole round trip, so concurrent callers take
+// turns.
+type fsockConn struct{ fs *fsock.FSock }
+
+func fsockDial(ctx context.Context, addr, password string) (Conn, error) {
+	// fsock needs at least one event name to subscribe to (an empty
+	// "event plain" is refused by FreeSWITCH); bgapi=true adds
+	// BACKGROUND_JOB for SendBgapiCmd.
+	fs, err := fsockConnect(addr, password, map[string][]func(string, int){
+		"BACKGROUND_JOB": {func(string, int) {}},
+	}, true)
+	if err != nil {
+		return nil, err
+	}
+	return &fsockConn{fs}, nil
+}
+
+func (f *fsockConn) API(ctx context.Context, cmd string) (string, error) {
+	return f.fs.SendApiCmd(cmd)
+}
+
+func (f *fsockConn) BgAPI(ctx context.Context, cmd string) (string, error) {
+	out, err := f.fs.SendBgapiCmd(cmd)
+	if err != nil {
+		return "", err
+	}
+	select {
+	case body := <-out:
+		return body, nil
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+}
+
+func (f *fsockConn) Close() error { return f.fs.Disconnect() }

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"unsafe"
 )
 
 // Default limits. The body limit is libesl's own; the header limit is large
@@ -43,6 +44,11 @@ const (
 	TypeRudeRejection    = "text/rude-rejection"
 )
 
+// IsEvent reports whether contentType is one of the three event types.
+func IsEvent(contentType string) bool {
+	return contentType == TypeEventPlain || contentType == TypeEventJSON || contentType == TypeEventXML
+}
+
 // Frame is one message: a header block and, when the block has a
 // Content-Length, exactly that many bytes of body. Header values are
 // percent-decoded, as libesl does for every message.
@@ -54,7 +60,8 @@ type Frame struct {
 // ContentType returns the frame's Content-Type header.
 func (f *Frame) ContentType() string { return f.Headers.Get("Content-Type") }
 
-// Clone returns a deep copy of f that does not alias any Reader buffer.
+// Clone returns a copy of f that does not alias any Reader buffer. (Header
+// strings are immutable and shared; the slice and the body are copied.)
 func (f *Frame) Clone() *Frame {
 	c := &Frame{Headers: make(Headers, len(f.Headers))}
 	copy(c.Headers, f.Headers)
@@ -65,12 +72,21 @@ func (f *Frame) Clone() *Frame {
 }
 
 // Reader reads frames from a byte stream.
+//
+// Reuse contract: ReadFrame returns the same *Frame every time. Its Headers
+// slice is overwritten by the next call and its Body aliases the Reader's
+// buffers (read-only; valid until the next call). The header strings
+// themselves are immutable and may be kept. Use Frame.Clone to keep a
+// whole frame.
 type Reader struct {
-	br    *bufio.Reader
-	lim   Limits
-	off   int64 // bytes consumed so far
-	frame Frame
-	body  []byte
+	br      *bufio.Reader
+	lim     Limits
+	off     int64 // bytes consumed so far
+	err     error // sticky: after a framing fault the stream position is unknown
+	frame   Frame
+	body    []byte // for bodies larger than the bufio buffer
+	scratch []byte // percent-decoding of one header value
+	chunk   []byte // append-only backing store for short header strings
 }
 
 // NewReader returns a Reader over r. If r is already a *bufio.Reader it is
@@ -86,22 +102,35 @@ func NewReader(r io.Reader, lim Limits) *Reader {
 // Offset returns how many bytes the Reader has consumed.
 func (r *Reader) Offset() int64 { return r.off }
 
-// ReadFrame reads the next frame. The returned Frame and its Body are owned
-// by the Reader and valid only until the next call; use Frame.Clone to keep
-// one. At a clean end of stream (between frames) it returns io.EOF; a stream
-// that ends inside a frame yields a *FrameError wrapping
-// io.ErrUnexpectedEOF.
+// ReadFrame reads the next frame (see the reuse contract on Reader). At a
+// clean end of stream (between frames) it returns io.EOF. A stream that
+// ends inside a frame yields a *FrameError wrapping io.ErrUnexpectedEOF;
+// oversize or malformed input yields a *FrameError wrapping
+// ErrHeaderTooLarge, ErrBodyTooLarge, ErrBadContentLength or
+// ErrMalformedHeader. After any such fault the position in the stream is
+// lost, so every later call returns the same error.
 func (r *Reader) ReadFrame() (*Frame, error) {
+	if r.err != nil {
+		return nil, r.err
+	}
+	f, err := r.readFrame()
+	if err != nil && err != io.EOF {
+		r.err = err
+	}
+	return f, err
+}
+
+func (r *Reader) readFrame() (*Frame, error) {
 	start := r.off
 	f := &r.frame
 	f.Headers = f.Headers[:0]
 	f.Body = nil
 	size := 0
-	sawHeader := false
+	cl := -1
 	for {
-		line, err := r.readLine()
+		line, err := r.readLine(r.lim.MaxHeaderBytes - size)
 		if err != nil {
-			if err == io.EOF && !sawHeader && size == 0 {
+			if err == io.EOF && len(f.Headers) == 0 && size == 0 {
 				return nil, io.EOF
 			}
 			if err == io.EOF {
@@ -110,55 +139,121 @@ func (r *Reader) ReadFrame() (*Frame, error) {
 			return nil, &FrameError{Offset: start, Reading: "header block", Err: err}
 		}
 		size += len(line)
-		if size > r.lim.MaxHeaderBytes {
-			return nil, &FrameError{Offset: start, Reading: "header block", Err: ErrHeaderTooLarge}
-		}
 		line = trimEOL(line)
 		if len(line) == 0 {
-			if !sawHeader {
-				continue // stray blank line between frames
+			if len(f.Headers) == 0 {
+				start = r.off // a stray blank line between frames
+				continue
 			}
 			break
 		}
-		sawHeader = true
 		name, value, ok := splitHeader(line)
 		if !ok {
 			return nil, &FrameError{Offset: start, Reading: "header block", Err: ErrMalformedHeader}
 		}
-		f.Headers = append(f.Headers, Header{Name: string(name), Value: string(PercentDecode(nil, value))})
+		h := Header{Name: r.str(name)}
+		if bytes.IndexByte(value, '%') >= 0 {
+			r.scratch = PercentDecode(r.scratch[:0], value)
+			h.Value = r.str(r.scratch)
+		} else {
+			h.Value = r.str(value)
+		}
+		if cl < 0 && EqualFold(h.Name, "Content-Length") {
+			n, err := ParseContentLength(h.Value)
+			if err != nil {
+				return nil, &FrameError{Offset: start, Reading: "Content-Length", Err: err}
+			}
+			cl = n
+		}
+		f.Headers = append(f.Headers, h)
 	}
-	cl, ok := f.Headers.Lookup("Content-Length")
-	if !ok {
+	if cl < 0 {
 		return f, nil
 	}
-	n, err := ParseContentLength(cl)
-	if err != nil {
-		return nil, &FrameError{Offset: start, Reading: "Content-Length", Err: err}
-	}
-	if n > r.lim.MaxBodyBytes {
+	if cl > r.lim.MaxBodyBytes {
 		return nil, &FrameError{Offset: start, Reading: "body", Err: ErrBodyTooLarge}
 	}
-	if cap(r.body) < n || cap(r.body) > 4*r.lim.MaxBodyBytes/16 && n < cap(r.body)/4 {
-		r.body = make([]byte, n)
+	if cl <= r.br.Size() {
+		// Hand out the bytes in place: no copy.
+		b, err := r.br.Peek(cl)
+		if err != nil {
+			n, _ := r.br.Discard(len(b))
+			r.off += int64(n)
+			return nil, &FrameError{Offset: start, Reading: "body", Err: unexpected(err)}
+		}
+		n, _ := r.br.Discard(cl)
+		r.off += int64(n)
+		f.Body = b
+		return f, nil
 	}
-	f.Body = r.body[:n]
+	if cap(r.body) < cl || cap(r.body) > 4*cl && cap(r.body) > 1<<20 {
+		r.body = make([]byte, cl)
+	}
+	f.Body = r.body[:cl]
 	got, err := io.ReadFull(r.br, f.Body)
 	r.off += int64(got)
 	if err != nil {
-		if err == io.EOF {
-			err = io.ErrUnexpectedEOF
-		}
-		return nil, &FrameError{Offset: start, Reading: "body", Err: err}
+		return nil, &FrameError{Offset: start, Reading: "body", Err: unexpected(err)}
 	}
 	return f, nil
 }
 
-// readLine returns one line including its LF. The slice aliases the
-// bufio buffer when the line fits in it.
-func (r *Reader) readLine() ([]byte, error) {
+func unexpected(err error) error {
+	if err == io.EOF {
+		return io.ErrUnexpectedEOF
+	}
+	return err
+}
+
+// str returns b as a string without a fresh allocation for the common
+// case: well-known header names and values are interned, and other short
+// strings are carved out of an append-only chunk that is never written
+// again once a string refers to it.
+func (r *Reader) str(b []byte) string {
+	if s, ok := interned[string(b)]; ok {
+		return s
+	}
+	if len(b) == 0 {
+		return ""
+	}
+	if len(b) > 512 {
+		return string(b)
+	}
+	if cap(r.chunk)-len(r.chunk) < len(b) {
+		r.chunk = make([]byte, 0, 8<<10)
+	}
+	s := len(r.chunk)
+	r.chunk = append(r.chunk, b...)
+	return unsafe.String(&r.chunk[s], len(b))
+}
+
+// interned holds the header names and values that recur in nearly every
+// frame, so that reading them costs no allocation.
+var interned = func() map[string]string {
+	m := map[string]string{}
+	for _, s := range []string{
+		"Content-Type", "Content-Length", "Reply-Text", "Job-UUID",
+		"Content-Disposition", "Controlled-Session-UUID", "Channel-Name", "Linger-Time",
+		"Socket-Mode", "Control", "Log-Level", "Text-Channel", "Log-File", "Log-Func",
+		"Log-Line", "User-Data",
+		TypeAuthRequest, TypeCommandReply, TypeAPIResponse, TypeEventPlain, TypeEventJSON,
+		TypeEventXML, TypeLogData, TypeDisconnectNotice, TypeRudeRejection,
+		"+OK", "+OK\n", "linger", "disconnect", "async", "static", "full",
+	} {
+		m[s] = s
+	}
+	return m
+}()
+
+// readLine returns one line including its LF, reading at most max bytes.
+// The slice aliases the bufio buffer when the line fits in it.
+func (r *Reader) readLine(max int) ([]byte, error) {
 	line, err := r.br.ReadSlice('\n')
 	r.off += int64(len(line))
 	if err == nil {
+		if len(line) > max {
+			return nil, ErrHeaderTooLarge
+		}
 		return line, nil
 	}
 	if !errors.Is(err, bufio.ErrBufferFull) {
@@ -170,20 +265,20 @@ func (r *Reader) readLine() ([]byte, error) {
 	// A line longer than the buffer: accumulate, bounded by the header limit.
 	buf := append([]byte(nil), line...)
 	for {
+		if len(buf) > max {
+			return nil, ErrHeaderTooLarge
+		}
 		line, err = r.br.ReadSlice('\n')
 		r.off += int64(len(line))
 		buf = append(buf, line...)
-		if len(buf) > r.lim.MaxHeaderBytes {
-			return nil, ErrHeaderTooLarge
-		}
 		if err == nil {
+			if len(buf) > max {
+				return nil, ErrHeaderTooLarge
+			}
 			return buf, nil
 		}
 		if !errors.Is(err, bufio.ErrBufferFull) {
-			if err == io.EOF {
-				err = io.ErrUnexpectedEOF
-			}
-			return nil, err
+			return nil, unexpected(err)
 		}
 	}
 }
@@ -228,3 +323,7 @@ func ParseContentLength(s string) (int, error) {
 	}
 	return n, nil
 }
+
+// bytesString views b as a string for comparisons and lookups that do not
+// keep it.
+func bytesString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }

@@ -1,0 +1,152 @@
+package bench
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// commandServer starts the server the api and bgapi workloads run against.
+func commandServer(tb testing.TB) (addr string, stop func()) {
+	srv, err := StartFakeFS(benchPassword, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return srv.Addr(), func() { srv.Close() }
+}
+
+func dialLib(tb testing.TB, lib *Library, addr string) Conn {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := lib.Dial(ctx, addr, benchPassword)
+	if err != nil {
+		tb.Fatalf("%s: dial: %v", lib.Name, err)
+	}
+	return c
+}
+
+// TestCommandAdapters checks that every library's api and bgapi adapters
+// return the command's own output.
+func TestCommandAdapters(t *testing.T) {
+	addr, stop := commandServer(t)
+	defer stop()
+	for _, lib := range Libraries {
+		if lib.Dial == nil {
+			continue
+		}
+		t.Run(lib.Name, func(t *testing.T) {
+			c := dialLib(t, lib, addr)
+			defer c.Close()
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if got, err := c.API(ctx, "status"); err != nil || got != statusBody {
+				t.Fatalf("api status = %q, %v", got, err)
+			}
+			for i := range 20 {
+				want := "token-" + strconv.Itoa(i)
+				if got, err := c.API(ctx, "echo "+want); err != nil || got != want {
+					t.Fatalf("api echo = %q, %v; want %q", got, err, want)
+				}
+				if got, err := c.BgAPI(ctx, "echo "+want); err != nil || got != want {
+					t.Fatalf("bgapi echo = %q, %v; want %q", got, err, want)
+				}
+			}
+		})
+	}
+}
+
+// runCommands makes b.N calls of call from callers goroutines and reports
+// ops/s, p50 and p99 latency and the share of calls that got someone
+// else's reply (each call echoes its own token).
+func runCommands(b *testing.B, callers int, call func(ctx context.Context, token string) (string, error)) {
+	var next atomic.Int64
+	var wrong atomic.Int64
+	lat := make([][]time.Duration, callers)
+	var wg sync.WaitGroup
+	var failed atomic.Pointer[error]
+	n := int64(b.N)
+	b.ResetTimer()
+	start := time.Now()
+	for w := range callers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx := context.Background()
+			for {
+				i := next.Add(1)
+				if i > n {
+					return
+				}
+				token := "c" + strconv.Itoa(w) + "-" + strconv.FormatInt(i, 10)
+				t0 := time.Now()
+				cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+				got, err := call(cctx, token)
+				cancel()
+				lat[w] = append(lat[w], time.Since(t0))
+				if err != nil {
+					failed.CompareAndSwap(nil, &err)
+					return
+				}
+				if got != token {
+					wrong.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	el := time.Since(start)
+	b.StopTimer()
+	if p := failed.Load(); p != nil {
+		b.Fatal(*p)
+	}
+	all := slices.Concat(lat...)
+	slices.Sort(all)
+	b.ReportMetric(float64(b.N)/el.Seconds(), "ops/s")
+	b.ReportMetric(float64(all[len(all)/2].Nanoseconds())/1e3, "p50-µs")
+	b.ReportMetric(float64(all[len(all)*99/100].Nanoseconds())/1e3, "p99-µs")
+	b.ReportMetric(float64(wrong.Load())/float64(b.N), "wrong/op")
+}
+
+// BenchmarkAPI: `api echo <token>` round-trips on one connection with 1
+// and 64 concurrent callers.
+func BenchmarkAPI(b *testing.B) {
+	addr, stop := commandServer(b)
+	defer stop()
+	for _, lib := range Libraries {
+		if lib.Dial == nil {
+			continue
+		}
+		for _, callers := range []int{1, 64} {
+			b.Run(lib.Name+"/callers="+strconv.Itoa(callers), func(b *testing.B) {
+				c := dialLib(b, lib, addr)
+				defer c.Close()
+				runCommands(b, callers, func(ctx context.Context, token string) (string, error) {
+					return c.API(ctx, "echo "+token)
+				})
+			})
+		}
+	}
+}
+
+// BenchmarkBgAPI: `bgapi echo <token>` jobs from 64 concurrent callers on
+// one connection, each waiting for its BACKGROUND_JOB result.
+func BenchmarkBgAPI(b *testing.B) {
+	addr, stop := commandServer(b)
+	defer stop()
+	for _, lib := range Libraries {
+		if lib.Dial == nil {
+			continue
+		}
+		b.Run(lib.Name, func(b *testing.B) {
+			c := dialLib(b, lib, addr)
+			defer c.Close()
+			runCommands(b, 64, func(ctx context.Context, token string) (string, error) {
+				return c.BgAPI(ctx, "echo "+token)
+			})
+		})
+	}
+}
