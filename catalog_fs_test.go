@@ -409,3 +409,46 @@ func TestCatalogMatchesFullProtocolDoc(t *testing.T) {
 		}
 	}
 }
+
+// TestCatalogHeadersSeenInCaptures checks the "headers that matter" of
+// every event the captures contain: each one named (other than the channel
+// data shorthand and wildcards) must appear in at least one captured
+// instance of that event, so the catalogue names no invented header.
+func TestCatalogHeadersSeenInCaptures(t *testing.T) {
+	seen := map[EventName]map[string]bool{}
+	for _, c := range readCaptures(t) {
+		n := c.ev.Name()
+		if n == "" {
+			continue
+		}
+		if seen[n] == nil {
+			seen[n] = map[string]bool{}
+		}
+		for h := range c.ev.Headers() {
+			seen[n][strings.ToLower(h.Name)] = true
+		}
+	}
+	// Headers taken from FreeSWITCH's source that these captures cannot
+	// show: a network alarm, a bridge-to update from mod_dptools, and the
+	// XML CDR attached on request.
+	fromSource := map[EventName]string{EventTrap: "condition", EventCallUpdate: "Bridged-To", EventChannelHangupComplete: "CDR-Attached"}
+	checked := 0
+	for n, hs := range seen {
+		e, ok := n.Entry(English)
+		if !ok {
+			continue
+		}
+		for _, h := range e.Headers {
+			if h == "basic" || strings.HasSuffix(h, "*") {
+				continue
+			}
+			checked++
+			if !hs[strings.ToLower(h)] && fromSource[n] != h {
+				t.Errorf("%s: catalogue lists header %s, never seen in %s events of the captures", n, h, n)
+			}
+		}
+	}
+	if checked < 20 {
+		t.Errorf("only %d headers checked", checked)
+	}
+}
