@@ -134,8 +134,9 @@ func TestCatalogMatchesProtocolDoc(t *testing.T) {
 
 // captured is one event (or frame header block) from a capture.
 type captured struct {
-	file    string
-	headers wire.Headers
+	file        string
+	contentType string
+	headers     wire.Headers
 }
 
 // readCaptures decodes every server→client stream under
@@ -180,7 +181,7 @@ func readCaptures(t *testing.T) []captured {
 			default:
 				hs = append(wire.Headers(nil), fr.Headers...)
 			}
-			out = append(out, captured{file: file, headers: hs})
+			out = append(out, captured{file: file, contentType: fr.ContentType(), headers: hs})
 		}
 		f.Close()
 	}
@@ -309,4 +310,88 @@ func TestCatalogCoversCaptures(t *testing.T) {
 	}
 	t.Logf("captures: %d events; %d event names, %d channel states, %d call states, %d hangup causes",
 		nEvents, len(seen["Event-Name"]), len(seen["Channel-State"]), len(seen["Channel-Call-State"]), len(seen["Hangup-Cause"]))
+}
+
+// TestCatalogRelationsMeasured checks, on the captures, the orderings and
+// header quirks that the catalogue's text states as measured.
+func TestCatalogRelationsMeasured(t *testing.T) {
+	type key struct{ file, uuid string }
+	initSeen := map[key]bool{}
+	outgoingSeen := map[key]bool{}
+	earlier := map[key]bool{} // some event of the channel was seen before
+	counts := map[string]int{}
+	notices := map[string]bool{}
+	for _, c := range readCaptures(t) {
+		if c.contentType == wire.TypeDisconnectNotice {
+			notices[c.file] = true
+		}
+		ev := NewEvent(c.headers, "")
+		k := key{c.file, ev.UniqueID()}
+		switch name := ev.Name(); name {
+		case EventClone, EventClientDisconnected, EventServerDisconnected, EventAll, EventSocketData:
+			t.Errorf("%s: %s is never fired, yet seen", c.file, name)
+		case EventChannelOutgoing:
+			outgoingSeen[k] = true
+			if ev.ChannelState() != CSNone || ev.ChannelStateNumber() != CSInit {
+				t.Errorf("%s: CHANNEL_OUTGOING with %v/%d", c.file, ev.ChannelState(), ev.ChannelStateNumber())
+			}
+		case EventChannelState:
+			if ev.ChannelState() != ev.ChannelStateNumber() {
+				t.Errorf("%s: CHANNEL_STATE %v but number %d", c.file, ev.ChannelState(), ev.ChannelStateNumber())
+			}
+			if ev.ChannelState() == CSInit {
+				initSeen[k] = true
+			}
+		case EventChannelCreate:
+			counts["create"]++
+			if ev.ChannelState() != CSInit {
+				t.Errorf("%s: CHANNEL_CREATE in %v", c.file, ev.ChannelState())
+			}
+			// A channel that began before the subscription has no earlier
+			// events at all; any other must have shown CS_INIT first.
+			if !initSeen[k] && earlier[k] {
+				t.Errorf("%s: CHANNEL_CREATE of %s before its CHANNEL_STATE CS_INIT", c.file, k.uuid)
+			}
+		case EventChannelHangup:
+			if ev.ChannelStateNumber() != CSHangup || ev.ChannelState() >= CSHangup || ev.AnswerState() != AnswerHangup || ev.HangupCause() == CauseNone {
+				t.Errorf("%s: CHANNEL_HANGUP with %v/%d, %s, %v", c.file, ev.ChannelState(), ev.ChannelStateNumber(), ev.AnswerState(), ev.HangupCause())
+			}
+		case EventChannelHangupComplete:
+			counts["complete"]++
+			if ev.ChannelState() != CSReporting || ev.CallState() != CallHangup {
+				t.Errorf("%s: CHANNEL_HANGUP_COMPLETE in %v, %v", c.file, ev.ChannelState(), ev.CallState())
+			}
+			for _, v := range []string{"variable_billsec", "variable_duration", "variable_hangup_cause_q850"} {
+				if _, ok := ev.Lookup(v); !ok {
+					t.Errorf("%s: CHANNEL_HANGUP_COMPLETE without %s", c.file, v)
+				}
+			}
+			if c.contentType != wire.TypeEventJSON && len(ev.Values("Hangup-Cause")) != 2 {
+				t.Errorf("%s: CHANNEL_HANGUP_COMPLETE has %d Hangup-Cause headers, want 2", c.file, len(ev.Values("Hangup-Cause")))
+			}
+		case EventChannelDestroy:
+			if ev.ChannelState() != CSReporting || ev.ChannelStateNumber() != CSDestroy {
+				t.Errorf("%s: CHANNEL_DESTROY with %v/%d", c.file, ev.ChannelState(), ev.ChannelStateNumber())
+			}
+		case EventChannelBridge:
+			counts["bridge"]++
+			if ev.UniqueID() != ev.Get("Bridge-A-Unique-ID") {
+				t.Errorf("%s: CHANNEL_BRIDGE fired for the B leg", c.file)
+			}
+		case EventChannelUUID:
+			counts["uuid"]++
+			if ev.Get("Old-Unique-ID") == "" || outgoingSeen[k] {
+				t.Errorf("%s: CHANNEL_UUID without Old-Unique-ID or after CHANNEL_OUTGOING", c.file)
+			}
+		}
+		if ev.UniqueID() != "" && ev.Name() != EventCodec {
+			earlier[k] = true
+		}
+	}
+	if counts["create"] < 100 || counts["complete"] < 100 || counts["bridge"] == 0 || counts["uuid"] == 0 {
+		t.Errorf("captures exercised too little: %v", counts)
+	}
+	if len(notices) == 0 {
+		t.Error("no text/disconnect-notice in the captures")
+	}
 }

@@ -210,3 +210,50 @@ func TestExplain(t *testing.T) {
 		t.Errorf("ORIGINATOR_CANCEL entry numbers: %+v", e)
 	}
 }
+
+// guideEvents are the events a popular Chinese FreeSWITCH guide lists; for
+// them the Chinese text must also say how FreeSWITCH really behaves.
+var guideEvents = []EventName{
+	EventChannelCallState, EventChannelCreate, EventChannelDestroy, EventChannelState, EventChannelAnswer,
+	EventChannelHangup, EventChannelHangupComplete, EventChannelExecute, EventChannelExecuteComplete,
+	EventChannelBridge, EventChannelUnbridge, EventChannelProgress, EventChannelProgressMedia,
+	EventChannelOutgoing, EventChannelPark, EventChannelUnpark, EventChannelApplication, EventChannelHold,
+	EventChannelUnhold, EventChannelOriginate, EventChannelUUID,
+	EventShutdown, EventModuleLoad, EventModuleUnload, EventReloadXML, EventNotify, EventSendMessage,
+	EventRecvMessage, EventRequestParams, EventChannelData, EventGeneral, EventCommand, EventSessionHeartbeat,
+	EventClientDisconnected, EventServerDisconnected, EventSendInfo, EventRecvInfo, EventCallSecure, EventNAT,
+	EventRecordStart, EventRecordStop, EventPlaybackStart, EventPlaybackStop, EventCallUpdate,
+}
+
+func TestEventTextComplete(t *testing.T) {
+	for _, lang := range []Lang{English, Chinese} {
+		for _, e := range CatalogEntries(EntryEvent, lang) {
+			if e.When == "" || e.Call == "" {
+				t.Errorf("%s %s: missing when/call", lang, e.Name)
+			}
+			if e.Group == "channel" && e.Related == "" && e.Name != "INBOUND_CHAN" && e.Name != "OUTBOUND_CHAN" &&
+				e.Name != "REQUEST_PARAMS" && e.Name != "SESSION_HEARTBEAT" && e.Name != "CALL_DETAIL" && e.Name != "CALL_SECURE" {
+				t.Errorf("%s %s: channel event without relations", lang, e.Name)
+			}
+		}
+	}
+	for _, n := range guideEvents {
+		e, ok := n.Entry(Chinese)
+		if !ok || e.Notes == "" || !strings.Contains(e.Notes, "教程") {
+			t.Errorf("%s: the Chinese text does not address the guide's description: %q", n, e.Notes)
+		}
+	}
+	for _, n := range []EventName{EventClientDisconnected, EventServerDisconnected} {
+		for _, lang := range []Lang{English, Chinese} {
+			e, _ := n.Entry(lang)
+			if !strings.Contains(e.Call+e.Notes, "text/disconnect-notice") {
+				t.Errorf("%s (%s) must point to text/disconnect-notice", n, lang)
+			}
+		}
+	}
+	for _, sc := range CatalogEntries(EntrySubclass, English) {
+		if len(sc.Actions) < 10 || sc.ActionHeader == "" || sc.Module == "" || sc.When == "" {
+			t.Errorf("subclass %s incomplete: %+v", sc.Name, sc)
+		}
+	}
+}

@@ -71,8 +71,8 @@ func (d *Decoder) Next() (*Frame, error) {
 	f := &d.frame
 	*f = Frame{Offset: off, ContentType: wf.ContentType(), Headers: wf.Headers, Body: wf.Body}
 	if wire.IsEvent(f.ContentType) {
-		ev := new(Event)
-		if err := d.dec.Decode(&ev.ev, f.ContentType, wf.Body); err != nil {
+		ev, err := decodeEventWith(&d.dec, f.ContentType, wf.Body)
+		if err != nil {
 			return nil, &EventError{Offset: off, ContentType: f.ContentType, Err: err}
 		}
 		f.Event = ev

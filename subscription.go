@@ -130,8 +130,13 @@ func WithBlockLimit(d time.Duration) SubscribeOption {
 
 // ForEvents keeps only events with one of these Event-Names
 // (case-insensitive; "CUSTOM" matches every custom event).
-func ForEvents(names ...string) SubscribeOption {
-	return func(c *subConfig) { c.names = append(c.names, names...); c.filtered = true }
+func ForEvents(names ...EventName) SubscribeOption {
+	return func(c *subConfig) {
+		for _, n := range names {
+			c.names = append(c.names, string(n))
+		}
+		c.filtered = true
+	}
 }
 
 // ForSubclasses keeps only CUSTOM events with one of these Event-Subclasses

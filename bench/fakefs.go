@@ -114,12 +114,30 @@ func newFakeSession(c net.Conn, replay []byte) *fakeSession {
 	return &fakeSession{c: c, br: bufio.NewReaderSize(c, 64<<10), bw: bufio.NewWriterSize(c, 64<<10), replay: replay}
 }
 
+// queue buffers a reply; serve flushes once it has answered every command
+// already received, so pipelined commands get their replies in one write
+// (a server as fast as the clients can drive it).
+func (s *fakeSession) queue(b ...[]byte) {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	for _, p := range b {
+		s.bw.Write(p)
+	}
+}
+
+// write sends at once (events, and everything before serve runs).
 func (s *fakeSession) write(b ...[]byte) {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	for _, p := range b {
 		s.bw.Write(p)
 	}
+	s.bw.Flush()
+}
+
+func (s *fakeSession) flush() {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	s.bw.Flush()
 }
 
@@ -133,7 +151,7 @@ func (s *fakeSession) reply(text string, extra ...string) {
 		b.WriteByte('\n')
 	}
 	b.WriteByte('\n')
-	s.write([]byte(b.String()))
+	s.queue([]byte(b.String()))
 }
 
 func apiResponse(body string) []byte {
@@ -143,6 +161,9 @@ func apiResponse(body string) []byte {
 // serve answers commands until the client closes. password "" skips auth.
 func (s *fakeSession) serve(password string) {
 	for {
+		if s.br.Buffered() == 0 {
+			s.flush()
+		}
 		line, hdr, body, err := readCommand(s.br)
 		if err != nil {
 			return
@@ -174,7 +195,7 @@ func (s *fakeSession) serve(password string) {
 				s.reply("-ERR command not found")
 				continue
 			}
-			s.write(s.connectReply)
+			s.queue(s.connectReply)
 		case "myevents":
 			s.reply("+OK Events Enabled")
 		case "linger":
@@ -182,7 +203,7 @@ func (s *fakeSession) serve(password string) {
 		case "filter", "nixevent", "noevents", "nolinger", "resume", "divert_events":
 			s.reply("+OK")
 		case "api":
-			s.write(apiResponse(runAPI(arg)))
+			s.queue(apiResponse(runAPI(arg)))
 		case "bgapi":
 			job := hdr["Job-UUID"]
 			if job == "" {
@@ -191,7 +212,7 @@ func (s *fakeSession) serve(password string) {
 			s.reply("+OK Job-UUID: "+job, "Job-UUID: "+job)
 			if s.jobs {
 				cmd, cmdArg, _ := strings.Cut(arg, " ")
-				s.write(plainEventFrame([][2]string{
+				s.queue(plainEventFrame([][2]string{
 					{"Event-Name", "BACKGROUND_JOB"},
 					{"Core-UUID", "a6b3bb65-7cc2-4e74-a2b9-2a643dc4e2ab"},
 					{"Event-Calling-File", "mod_event_socket.c"},
@@ -208,7 +229,7 @@ func (s *fakeSession) serve(password string) {
 			}
 		case "exit":
 			s.reply("+OK bye")
-			s.write([]byte("Content-Type: text/disconnect-notice\nContent-Length: 67\n\nDisconnected, goodbye.\nSee you at ClueCon! http://www.cluecon.com/\n"))
+			s.queue([]byte("Content-Type: text/disconnect-notice\nContent-Length: 67\n\nDisconnected, goodbye.\nSee you at ClueCon! http://www.cluecon.com/\n"))
 		default:
 			s.reply("-ERR command not found")
 		}

@@ -66,7 +66,7 @@ func (t *Tracker) Apply(ev *esl.Event) {
 	switch f.event {
 	case esl.EventChannelBridge:
 		a, b := f.bridgeA, f.bridgeB
-		if a == "" || b == "" {
+		if a == "" || b == "" || a == b {
 			break
 		}
 		if added {

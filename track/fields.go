@@ -38,14 +38,21 @@ type Header = esl.Header
 func gather(ev *esl.Event, keep map[string]struct{}) fields {
 	var f fields
 	for h := range ev.Headers() {
-		if !f.set(h.Name, h.Value) && len(h.Name) > 9 {
-			if keep != nil && strings.HasPrefix(h.Name, "variable_") {
-				if _, ok := keep[h.Name[9:]]; ok {
+		name := h.Name
+		// Most headers of a verbose event are variables: settle them
+		// without the name switch.
+		if len(name) > 9 && name[0] == 'v' && name[:9] == "variable_" {
+			if name == "variable_billsec" && f.billsec == "" {
+				f.billsec = h.Value
+			} else if keep != nil {
+				if _, ok := keep[name[9:]]; ok {
 					f.vars = append(f.vars, h)
 				}
-			} else if h.Name[0] >= 'a' && h.Name[0] <= 'z' && !strings.HasPrefix(h.Name, "variable_") {
-				f.set(canonical(h.Name), h.Value)
 			}
+			continue
+		}
+		if !f.set(name, h.Value) && name != "" && name[0] >= 'a' && name[0] <= 'z' {
+			f.set(canonical(name), h.Value)
 		}
 	}
 	return f
@@ -106,8 +113,6 @@ func (f *fields) set(name, v string) bool {
 		p = &f.bridgeA
 	case "Bridge-B-Unique-ID":
 		p = &f.bridgeB
-	case "variable_billsec":
-		p = &f.billsec
 	case "Event-Date-Timestamp":
 		p = &f.date
 	default:

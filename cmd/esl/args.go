@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/eslkit/esl"
 	"golang.org/x/term"
 )
 
@@ -61,5 +62,20 @@ func (f *filterFlag) Set(s string) error {
 		return errors.New("want HEADER=VALUE")
 	}
 	*f = append(*f, filterSpec{strings.TrimSpace(h), v})
+	return nil
+}
+
+// checkEventNames refuses event names FreeSWITCH does not define (it
+// would silently ignore them, and the operator would wait for nothing).
+// Words after CUSTOM are subclasses and are not checked.
+func checkEventNames(names []string) error {
+	for _, n := range names {
+		if strings.EqualFold(n, "CUSTOM") {
+			return nil
+		}
+		if _, ok := esl.ParseEventName(n); !ok {
+			return fmt.Errorf("unknown event name %q (see: esl explain --list events)", n)
+		}
+	}
 	return nil
 }

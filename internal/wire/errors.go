@@ -34,3 +34,8 @@ func (e *FrameError) Unwrap() error { return e.Err }
 // ErrUnknownFormat is returned when asked to decode an event of a content
 // type that is not text/event-plain, -json or -xml.
 var ErrUnknownFormat = errors.New("esl: not an event content type")
+
+// ErrNewline is returned when a command line, header name or header value
+// to be written contains CR or LF (or a header name contains a colon),
+// which would let the text inject its own commands or headers.
+var ErrNewline = errors.New("esl: CR or LF in a command or header")

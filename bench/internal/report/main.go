@@ -170,6 +170,7 @@ func render(r results, machine, stat string) string {
 		}
 	}
 
+	b.WriteString(targets(r))
 	b.WriteString("\n## Decode detail\n\n")
 	b.WriteString("| benchmark | events/s | ns/event | allocs/event | MB/s | eslkit vs this |\n|---|---:|---:|---:|---:|---:|\n")
 	for _, format := range []string{"plain", "json"} {
@@ -220,6 +221,7 @@ func render(r results, machine, stat string) string {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", n, tp,
 			cell("p50-µs", "%.0f µs"), cell("p99-µs", "%.0f µs"), cell("lost/op", "%.0f"), cell("wrong/op", "%.3f"))
 	}
+	b.WriteString(method)
 	if stat != "" {
 		b.WriteString("\n## benchstat\n\n```\n")
 		b.WriteString(strings.TrimRight(stat, "\n"))
@@ -227,3 +229,103 @@ func render(r results, machine, stat string) string {
 	}
 	return b.String()
 }
+
+// bestPeer returns the highest value of unit among the peers' rows.
+func (r results) bestPeer(bench func(string) string, unit string) (string, float64) {
+	best, bv := "", 0.0
+	for _, lib := range libraries[1:] {
+		if v, ok := r.get(bench(lib), unit); ok && v > bv {
+			best, bv = lib, v
+		}
+	}
+	return best, bv
+}
+
+// targets states each target of issue 9 against the medians.
+func targets(r results) string {
+	var b strings.Builder
+	b.WriteString("\n## Targets\n\n| target | measured | met |\n|---|---|:---:|\n")
+	yes := func(ok bool) string {
+		if ok {
+			return "yes"
+		}
+		return "**no**"
+	}
+	for _, format := range []string{"plain", "json"} {
+		name := func(l string) string { return "BenchmarkDecode/" + l + "/" + format }
+		us, ok := r.get(name("eslkit"), "events/s")
+		if !ok {
+			continue
+		}
+		if peer, pv := r.bestPeer(name, "events/s"); pv > 0 {
+			fmt.Fprintf(&b, "| decode %s ≥ 5× the fastest peer | %.1f× %s | %s |\n", format, us/pv, peer, yes(us/pv >= 5))
+		} else {
+			fmt.Fprintf(&b, "| decode %s ≥ 5× the fastest peer | no peer decodes %s | — |\n", format, format)
+		}
+		if nl, ok := r.get(name("newline-scan"), "ns/event"); ok {
+			ns, _ := r.get(name("eslkit"), "ns/event")
+			fmt.Fprintf(&b, "| decode %s within 3× of newline-scan | %.1f× (%.0f vs %.0f ns/event) | %s |\n", format, ns/nl, ns, nl, yes(ns/nl <= 3))
+		}
+	}
+	if v, ok := r.get("BenchmarkIngest/eslkit", "events/s"); ok {
+		lost, _ := r.get("BenchmarkIngest/eslkit", "lost/op")
+		worst := 0.0
+		for _, x := range r["BenchmarkIngest/eslkit"]["lost/op"] {
+			worst = max(worst, x)
+		}
+		fmt.Fprintf(&b, "| ingest ≥ 300,000 events/s, none lost | %s events/s, lost %.0f per replay (worst run %.0f) | %s |\n", human(v), lost, worst, yes(v >= 300000 && worst == 0))
+	}
+	api := func(l string) string { return "BenchmarkAPI/" + l + "/callers=64" }
+	if v, ok := r.get(api("eslkit"), "ops/s"); ok {
+		peer, pv := r.bestPeer(api, "ops/s")
+		if pv > 0 {
+			fmt.Fprintf(&b, "| 64-caller api ≥ 10× the best peer | %.1f× %s (%s vs %s ops/s) | %s |\n", v/pv, peer, human(v), human(pv), yes(v/pv >= 10))
+		}
+	}
+	return b.String()
+}
+
+// method is how the workloads are run and what makes them fair; keep it
+// in step with the code (doc.go, lib_*.go, fakefs.go).
+const method = `
+## How each workload runs
+
+Peers, at the versions the Go module proxy serves here: github.com/percipia/eslgo v1.5.0 and
+github.com/cgrates/fsock v0.0.0-20241217115946-62b079e0b9bc. github.com/fiorix/go-eventsocket could not
+be had (the proxy refuses every version: 403), so it has no column. Every library runs without logging.
+
+- **Decode** (` + "`BenchmarkDecode/<library>/<format>`" + `): one iteration decodes the whole ` + "`load`" + ` (plain, 11.4 MB,
+  4,899 events) or ` + "`load-json`" + ` (12.2 MB, 4,900 events) server stream from memory and reads each event's
+  Event-Name. eslkit uses the public ` + "`esl.NewDecoder`" + `. eslgo and fsock have no public decoder, so their rows
+  call, in-process via go:linkname, the very functions their connection goroutine calls: eslgo's
+  ` + "`(*Conn).readResponse`" + ` and ` + "`readPlainEvent`" + `; fsock's ` + "`(*FSConn).readEvent`" + ` and then its exported
+  ` + "`FSEventStrToMap`" + ` (fsock hands handlers raw text; this is how a handler reads a header). Neither peer parses
+  JSON events (eslgo v1.5.0 returns JSON events with no headers; fsock subscribes plain only), so json has
+  no peer rows. ` + "`newline-scan`" + ` is ` + "`bytes.Count(stream, \"\\n\")`" + `: the floor no parser can beat.
+- **Ingest** (` + "`BenchmarkIngest/<library>`" + `): a local sender (bench/fakefs.go) answers auth, and after the library's
+  subscription reply writes the capture's 4,899 event frames as fast as the socket takes them, then a
+  HEARTBEAT marker; it keeps reading what the client writes. Each library subscribes its normal way
+  (eslkit ` + "`Listen`+`Subscribe(ALL)`" + `; eslgo ` + "`RegisterEventListener(ALL)`+`EnableEvents`" + `; fsock a handler for ALL) and
+  the handler reads Event-Name. Time runs from dialing to the last event delivered; ` + "`lost/op`" + ` counts events
+  of the capture that never reached the handler. fsock by design routes BACKGROUND_JOB to its bgapi table,
+  never to handlers, so it loses those 100.
+- **API** (` + "`BenchmarkAPI/<library>/callers=<n>`" + `): ` + "`api echo <token>`" + ` round-trips on one connection from 1 or 64
+  goroutines; p50/p99 are per-call latencies; ` + "`wrong/op`" + ` is the share of calls that got another caller's reply
+  (eslgo hands each reply to whichever waiter reads its shared channel first; fsock holds a lock for the
+  whole round trip, so its callers take turns).
+- **BgAPI** (` + "`BenchmarkBgAPI/<library>`" + `): ` + "`bgapi echo <token>`" + ` from 64 goroutines on one connection, each waiting for
+  its BACKGROUND_JOB body. eslkit: ` + "`BgAPI`+`Job.Wait`" + `; fsock: ` + "`SendBgapiCmd`" + `; eslgo has no bgapi-with-result call,
+  so the adapter registers a listener on a client-chosen Job-UUID and sends ` + "`bgapi … Job-UUID:`" + ` through eslgo's
+  documented Command interface (registering after the reply would race the event).
+- **Outbound** (` + "`BenchmarkOutbound/<library>`" + `): a fake FreeSWITCH socket application (connect reply and answer
+  events taken from the real ` + "`outbound-7777`" + ` capture, with a fresh channel UUID per call) dials the library's
+  server, 64 calls in flight; each session sends connect, subscribes (myevents), executes ` + "`answer`" + ` with an
+  Event-UUID and counts once its CHANNEL_EXECUTE_COMPLETE reaches the handler. fsock has no outbound mode.
+- **Server for api/bgapi/outbound:** the small local fake FreeSWITCH in bench/fakefs.go (FreeSWITCH's reply
+  texts; answers pipelined commands in one write), not fsim, so that the numbers measure the client
+  libraries rather than a simulator sharing the same two cores.
+- **eslgo's close race:** eslgo v1.5.0 can panic ("send on closed channel") when the server's EOF races its
+  Close. The fake server therefore never closes first (it answers exit with the disconnect notice and waits
+  for the client to close), and the adapters close eslgo connections with ` + "`Close`" + `. eslgo's
+  ` + "`ListenAndServe`" + ` cannot be stopped, so its outbound listeners live until the benchmark process ends.
+`

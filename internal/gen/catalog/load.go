@@ -86,12 +86,15 @@ func Load(dir string) (*Data, error) {
 	if d.Subclasses, err = loadSubclasses(filepath.Join(dir, "subclasses.tsv")); err != nil {
 		return nil, err
 	}
+	if err := d.check(); err != nil {
+		return nil, err
+	}
 	for _, lang := range Langs {
 		if err := d.loadNotes(filepath.Join(dir, "events."+lang+".md"), lang); err != nil {
 			return nil, err
 		}
 	}
-	return d, d.check()
+	return d, nil
 }
 
 // rows returns the tab-separated fields of every non-comment, non-empty

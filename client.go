@@ -1,0 +1,347 @@
+package esl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/eslkit/esl/internal/wire"
+)
+
+// Client is an inbound event socket connection to FreeSWITCH (port 8021).
+// All methods are safe for concurrent use: commands from many goroutines
+// are pipelined on the one connection and each caller gets its own reply.
+//
+// Events are read by Listen and Handle subscriptions; the client
+// subscribes FreeSWITCH (Subscribe, Filter, …) separately, so several
+// consumers can share one subscription set.
+type Client struct {
+	addr   string
+	opt    options
+	log    *slog.Logger
+	hub    *hub
+	ctx    context.Context // cancelled by Close
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	mu      sync.Mutex
+	cur     *conn // nil while disconnected
+	downErr error // why cur is nil
+	closed  bool
+	bgSub   bool // cur is subscribed to BACKGROUND_JOB on our behalf
+	st      desiredState
+	jobs    map[string]*Job
+	exiting atomic.Bool
+}
+
+// Dial connects to FreeSWITCH at addr ("host:port"), authenticates, and
+// returns a ready Client. Errors: ErrAuthFailed (wrong password or
+// userauth credentials), ErrAccessDenied (ACL), ErrNotFreeSWITCH,
+// ErrTimeout, or the dialer's error. No error mentions the password.
+func Dial(ctx context.Context, addr string, opts ...Option) (*Client, error) {
+	o := defaultOptions()
+	for _, opt := range opts {
+		opt(&o)
+	}
+	cctx, cancel := context.WithCancel(context.Background())
+	c := &Client{
+		addr:   addr,
+		opt:    o,
+		log:    o.logger.With("addr", addr),
+		hub:    newHub(),
+		ctx:    cctx,
+		cancel: cancel,
+		jobs:   map[string]*Job{},
+	}
+	cn, err := c.connect(ctx)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	c.cur = cn
+	c.wg.Add(1)
+	go c.supervise(cn)
+	return c, nil
+}
+
+// connect dials, reads the greeting, authenticates and starts the engine.
+func (c *Client) connect(ctx context.Context) (*conn, error) {
+	if c.opt.dialTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.opt.dialTimeout)
+		defer cancel()
+	}
+	nc, err := c.opt.dialer.DialContext(ctx, "tcp", c.addr)
+	if err != nil {
+		if isTimeout(err) {
+			return nil, fmt.Errorf("esl: dial %s: %w: %w", c.addr, ErrTimeout, err)
+		}
+		return nil, fmt.Errorf("esl: dial %s: %w", c.addr, err)
+	}
+	r, err := c.handshake(ctx, nc)
+	if err != nil {
+		nc.Close()
+		return nil, err
+	}
+	c.log.Debug("esl: connected")
+	return newConn(nc, r, connConfig{
+		logger:       c.log,
+		limits:       c.opt.limits,
+		writeTimeout: c.opt.writeTimeout,
+		idleLimit:    c.opt.idleLimit,
+		onEvent:      c.onEvent,
+		onLog:        c.onLog,
+		onLinger:     c.onLinger,
+	}), nil
+}
+
+// handshake reads auth/request and authenticates, bounded by ctx.
+func (c *Client) handshake(ctx context.Context, nc net.Conn) (*wire.Reader, error) {
+	if dl, ok := ctx.Deadline(); ok {
+		_ = nc.SetDeadline(dl)
+	}
+	stop := context.AfterFunc(ctx, func() { _ = nc.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
+	fail := func(stage string, err error) error {
+		if ctx.Err() != nil || isTimeout(err) {
+			return fmt.Errorf("esl: %s %s: %w: %w", stage, c.addr, ErrTimeout, err)
+		}
+		return fmt.Errorf("esl: %s %s: %w", stage, c.addr, err)
+	}
+	r := wire.NewReader(nc, c.opt.limits)
+	f, err := r.ReadFrame()
+	if err != nil {
+		if isTimeout(err) || ctx.Err() != nil {
+			return nil, fail("greeting from", err)
+		}
+		return nil, fail("greeting from", errors.Join(ErrNotFreeSWITCH, err))
+	}
+	switch ct := f.ContentType(); ct {
+	case wire.TypeAuthRequest:
+	case wire.TypeRudeRejection:
+		return nil, fail("connect to", ErrAccessDenied)
+	default:
+		return nil, fail("greeting from", fmt.Errorf("%w (got %q)", ErrNotFreeSWITCH, ct))
+	}
+	cmd := &command{line: "auth " + c.opt.password, secret: true}
+	if c.opt.user != "" {
+		cmd.line = "userauth " + c.opt.user + ":" + c.opt.password
+	}
+	if err := cmd.validate(); err != nil {
+		return nil, err
+	}
+	if _, err := nc.Write(cmd.appendTo(nil)); err != nil {
+		return nil, fail("auth to", err)
+	}
+	f, err = r.ReadFrame()
+	if err != nil {
+		return nil, fail("auth reply from", err)
+	}
+	if f.ContentType() != wire.TypeCommandReply {
+		return nil, fail("auth reply from", fmt.Errorf("%w (got %q)", ErrNotFreeSWITCH, f.ContentType()))
+	}
+	if text := f.Headers.Get("Reply-Text"); len(text) < 3 || text[:3] != "+OK" {
+		return nil, fmt.Errorf("esl: %s: %w: %w", c.addr, ErrAuthFailed, &CommandError{Command: cmd.name(), Reply: text})
+	}
+	_ = nc.SetDeadline(time.Time{})
+	return r, nil
+}
+
+// supervise watches the connection: when it ends it fails the jobs, tells
+// the subscribers, and reconnects if asked to.
+func (c *Client) supervise(cn *conn) {
+	defer c.wg.Done()
+	for {
+		select {
+		case <-cn.done:
+		case <-c.ctx.Done():
+			return
+		}
+		cn.wg.Wait()
+		err := cn.err()
+		c.mu.Lock()
+		if c.closed {
+			c.mu.Unlock()
+			return
+		}
+		c.cur, c.downErr, c.bgSub = nil, err, false
+		jobs := c.takeJobsLocked()
+		c.mu.Unlock()
+		for _, j := range jobs {
+			j.finish(nil, err)
+		}
+		c.log.Info("esl: disconnected", "err", err)
+		c.hub.publish(Message{Kind: KindDisconnected, Err: err}, nil)
+		if !c.opt.reconnect || c.exiting.Load() {
+			c.hub.end(err)
+			return
+		}
+		next, rerr, ok := c.reconnect()
+		if !ok {
+			return
+		}
+		cn = next
+		c.hub.publish(Message{Kind: KindReconnected, Err: rerr}, nil)
+	}
+}
+
+// reconnect dials until it succeeds, the client closes, or the
+// credentials are refused. It restores the desired state before the new
+// connection is used.
+func (c *Client) reconnect() (*conn, error, bool) {
+	t := time.NewTimer(0)
+	defer t.Stop()
+	<-t.C
+	for attempt := 0; ; attempt++ {
+		t.Reset(backoff(attempt, c.opt.backoffMin, c.opt.backoffMax))
+		select {
+		case <-t.C:
+		case <-c.ctx.Done():
+			return nil, nil, false
+		}
+		cn, err := c.connect(c.ctx)
+		if err != nil {
+			if errors.Is(err, ErrAuthFailed) || errors.Is(err, ErrInvalidArgument) {
+				c.log.Error("esl: reconnect refused, giving up", "err", err)
+				c.mu.Lock()
+				c.downErr = err
+				c.mu.Unlock()
+				c.hub.end(err)
+				return nil, nil, false
+			}
+			c.log.Warn("esl: reconnect failed", "attempt", attempt+1, "err", err)
+			continue
+		}
+		c.mu.Lock()
+		cmds := c.st.restoreCommands(c.opt.format)
+		c.mu.Unlock()
+		rerr := restore(c.ctx, cn, cmds)
+		if errors.Is(rerr, ErrDisconnected) || c.ctx.Err() != nil {
+			cn.close()
+			if c.ctx.Err() != nil {
+				return nil, nil, false
+			}
+			continue
+		}
+		c.mu.Lock()
+		if c.closed {
+			c.mu.Unlock()
+			cn.close()
+			return nil, nil, false
+		}
+		c.cur, c.downErr = cn, nil
+		c.mu.Unlock()
+		c.log.Info("esl: reconnected", "attempt", attempt+1)
+		if rerr != nil {
+			c.log.Warn("esl: state not fully restored", "err", rerr)
+		}
+		return cn, rerr, true
+	}
+}
+
+// conn returns the live connection or why there is none.
+func (c *Client) conn() (*conn, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return nil, ErrClosed
+	}
+	if c.cur == nil {
+		if c.downErr != nil {
+			return nil, c.downErr
+		}
+		return nil, &DisconnectError{Reason: ReasonEOF}
+	}
+	return c.cur, nil
+}
+
+// do sends cmd and waits for its reply; a refusal is a *CommandError
+// returned with the reply.
+func (c *Client) do(ctx context.Context, cmd *command) (*reply, *conn, error) {
+	cn, err := c.conn()
+	if err != nil {
+		return nil, nil, err
+	}
+	rep, err := cn.roundTrip(ctx, cmd)
+	if err != nil {
+		return nil, cn, err
+	}
+	return rep, cn, rep.err()
+}
+
+// Close ends the connection and every subscription (they end after
+// delivering what they hold) and stops reconnecting. Pending commands and
+// jobs fail with ErrDisconnected.
+func (c *Client) Close() error {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return nil
+	}
+	c.closed = true
+	cn := c.cur
+	c.cur = nil
+	jobs := c.takeJobsLocked()
+	c.mu.Unlock()
+	c.cancel()
+	if cn != nil {
+		cn.close()
+	}
+	c.wg.Wait()
+	end := &DisconnectError{Reason: ReasonClosed, Err: ErrClosed}
+	for _, j := range jobs {
+		j.finish(nil, end)
+	}
+	c.hub.end(end)
+	return nil
+}
+
+// Listen returns a new subscription to the client's stream of events, log
+// lines and connection notices, narrowed by opts (ForEvents, ForUniqueID,
+// …). It only reads what FreeSWITCH sends: use Subscribe to ask for events.
+func (c *Client) Listen(opts ...SubscribeOption) *Subscription {
+	return c.hub.subscribe(opts)
+}
+
+// Handle calls fn for every message matching opts, in order, on its own
+// goroutine. Close the returned subscription to stop it (not from inside fn).
+func (c *Client) Handle(fn func(Message), opts ...SubscribeOption) *Subscription {
+	s := c.hub.subscribe(opts)
+	s.run(fn)
+	return s
+}
+
+// onEvent runs on the reader for every event: it completes jobs, hides the
+// BACKGROUND_JOB events the user did not ask for, and publishes the rest.
+func (c *Client) onEvent(cn *conn, ev *Event) {
+	if id, ok := ev.Lookup("Job-UUID"); ok && wire.EqualFold(ev.Get("Event-Name"), "BACKGROUND_JOB") {
+		c.mu.Lock()
+		j := c.jobs[id]
+		delete(c.jobs, id)
+		visible := c.st.wants("BACKGROUND_JOB") && (j == nil || !j.filtered || filterPass(c.st.filters, ev))
+		c.mu.Unlock()
+		if j != nil {
+			if j.filtered {
+				_ = cn.send(&command{line: "filter delete Job-UUID " + id})
+			}
+			j.finish(ev, nil)
+		}
+		if !visible {
+			return
+		}
+	}
+	c.hub.publish(Message{Kind: KindEvent, Event: ev}, cn)
+}
+
+func (c *Client) onLog(cn *conn, rec *LogRecord) {
+	c.hub.publish(Message{Kind: KindLog, Log: rec}, cn)
+}
+
+func (c *Client) onLinger(cn *conn, notice *Event) {
+	c.hub.publish(Message{Kind: KindLinger, Event: notice}, cn)
+}

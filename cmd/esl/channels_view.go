@@ -1,0 +1,227 @@
+package main
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/eslkit/esl/track"
+)
+
+// channelRow is one channel as the CLI shows it, in the table and as JSON.
+type channelRow struct {
+	UUID        string `json:"uuid"`
+	Name        string `json:"name"`
+	Direction   string `json:"direction"`
+	State       string `json:"state"`
+	CallState   string `json:"call_state"`
+	AnswerState string `json:"answer_state"`
+	Caller      string `json:"caller"`
+	CallerName  string `json:"caller_name,omitempty"`
+	Callee      string `json:"callee"`
+	Application string `json:"application,omitempty"`
+	AppData     string `json:"application_data,omitempty"`
+	Held        bool   `json:"held"`
+	Parked      bool   `json:"parked"`
+	Peer        string `json:"peer,omitempty"`
+	CallID      string `json:"call_id,omitempty"`
+	Created     string `json:"created,omitempty"`
+	DurationSec int    `json:"duration_sec"`
+	HangupCause string `json:"hangup_cause,omitempty"`
+}
+
+// callRow is one bridged call.
+type callRow struct {
+	ID      string `json:"id"`
+	A       string `json:"a"`
+	B       string `json:"b"`
+	Bridged bool   `json:"bridged"`
+}
+
+// channelsJSON is `esl channels --once --json`.
+type channelsJSON struct {
+	Channels []channelRow   `json:"channels"`
+	Calls    []callRow      `json:"calls"`
+	ByState  map[string]int `json:"by_state"`
+	Total    int            `json:"total"`
+	Answered int            `json:"answered"`
+}
+
+func rowOf(c *track.Channel, now time.Time) channelRow {
+	r := channelRow{
+		UUID: c.UniqueID, Name: c.Name, Direction: c.Direction,
+		State: c.State.String(), CallState: c.CallState.String(), AnswerState: c.AnswerState.String(),
+		Caller: c.CallerNumber, CallerName: c.CallerName, Callee: callee(c),
+		Application: c.Application, AppData: c.ApplicationData,
+		Held: c.Held, Parked: c.Parked, Peer: c.Peer, CallID: c.CallID,
+	}
+	if c.HangupCause != 0 {
+		r.HangupCause = c.HangupCause.String()
+	}
+	if !c.Created.IsZero() {
+		r.Created = c.Created.UTC().Format(time.RFC3339)
+		end := now
+		if !c.HungUp.IsZero() {
+			end = c.HungUp
+		}
+		if d := end.Sub(c.Created); d > 0 {
+			r.DurationSec = int(d / time.Second)
+		}
+	}
+	return r
+}
+
+// callee is who the channel is calling: the callee id when FreeSWITCH knows
+// it, else the destination number.
+func callee(c *track.Channel) string {
+	if c.CalleeNumber != "" {
+		return c.CalleeNumber
+	}
+	return c.Destination
+}
+
+func snapshotJSON(s track.Snapshot) channelsJSON {
+	out := channelsJSON{Channels: []channelRow{}, Calls: []callRow{}, ByState: map[string]int{}, Answered: s.Answered}
+	for i := range s.Channels {
+		out.Channels = append(out.Channels, rowOf(&s.Channels[i], s.Taken))
+	}
+	for _, c := range s.Calls {
+		out.Calls = append(out.Calls, callRow{ID: c.ID, A: c.A, B: c.B, Bridged: c.Bridged})
+	}
+	for st, n := range s.ByState {
+		if n > 0 {
+			out.ByState[fmt.Sprint(st)] = n
+		}
+	}
+	out.Total = len(s.Channels)
+	return out
+}
+
+// renderChannels draws the channel table for a width×height screen: a
+// title line, the counts by state, a header and as many channels as fit.
+// Every line is cut to width so the screen never scrolls.
+func renderChannels(s track.Snapshot, title string, width, height int, colour bool) []string {
+	var lines []string
+	add := func(s string) { lines = append(lines, clip(s, width)) }
+	add(title)
+	var counts []string
+	for st, n := range s.ByState {
+		if n > 0 {
+			counts = append(counts, fmt.Sprintf("%s %d", strings.TrimPrefix(fmt.Sprint(st), "CS_"), n))
+		}
+	}
+	sort.Strings(counts)
+	held, parked := 0, 0
+	for i := range s.Channels {
+		if s.Channels[i].Held {
+			held++
+		}
+		if s.Channels[i].Parked {
+			parked++
+		}
+	}
+	bridged := 0
+	for _, c := range s.Calls {
+		if c.Bridged {
+			bridged++
+		}
+	}
+	add(fmt.Sprintf("channels %d  answered %d  bridged calls %d  held %d  parked %d  |  %s",
+		len(s.Channels), s.Answered, bridged, held, parked, strings.Join(counts, "  ")))
+	header := fmt.Sprintf(rowFormat, "UUID", "STATE", "CALL", "CALLER", "CALLEE", "APPLICATION", "TIME", "FLAGS")
+	if colour {
+		add(colBold + header + colReset)
+	} else {
+		add(header)
+	}
+	room := height - len(lines)
+	for i := range s.Channels {
+		if room <= 0 {
+			break
+		}
+		r := rowOf(&s.Channels[i], s.Taken)
+		if room == 1 && i < len(s.Channels)-1 {
+			add(fmt.Sprintf("… and %d more", len(s.Channels)-i))
+			break
+		}
+		var flags []string
+		if r.Held {
+			flags = append(flags, "HOLD")
+		}
+		if r.Parked {
+			flags = append(flags, "PARK")
+		}
+		if r.Peer != "" {
+			flags = append(flags, "↔"+short(r.Peer))
+		}
+		if r.HangupCause != "" {
+			flags = append(flags, r.HangupCause)
+		}
+		app := r.Application
+		if r.AppData != "" {
+			app += " " + r.AppData
+		}
+		add(fmt.Sprintf(rowFormat,
+			short(r.UUID), fitw(strings.TrimPrefix(r.State, "CS_"), 14), fitw(r.CallState, 8), fitw(r.Caller, 12), fitw(r.Callee, 12),
+			fitw(app, 18), fmtDuration(time.Duration(r.DurationSec)*time.Second), strings.Join(flags, " ")))
+		room--
+	}
+	return lines
+}
+
+// rowFormat lays out one table row: it fits 100 columns with the flags.
+const rowFormat = "%-8s %-14s %-8s %-12s %-12s %-18s %7s %s"
+
+func short(uuid string) string {
+	if len(uuid) > 8 {
+		return uuid[:8]
+	}
+	return uuid
+}
+
+func fmtDuration(d time.Duration) string {
+	s := int(d / time.Second)
+	if s >= 3600 {
+		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
+	}
+	return fmt.Sprintf("%d:%02d", s/60, s%60)
+}
+
+// fitw cuts s to n runes, marking the cut.
+func fitw(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+// clip cuts a line to width visible runes, ignoring ANSI colour sequences.
+func clip(s string, width int) string {
+	if width <= 0 {
+		return s
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(s); {
+		if s[i] == 0x1b {
+			j := strings.IndexByte(s[i:], 'm')
+			if j < 0 {
+				break
+			}
+			b.WriteString(s[i : i+j+1])
+			i += j + 1
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if n == width {
+			break
+		}
+		b.WriteRune(r)
+		n++
+		i += size
+	}
+	return b.String()
+}
