@@ -2,11 +2,12 @@ package track
 
 import (
 	"context"
-	"github.com/eslkit/esl"
 	"slices"
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/eslkit/esl"
 )
 
 // history is what the capture itself says about one channel, computed

@@ -2,11 +2,12 @@ package track
 
 import (
 	"cmp"
-	"github.com/eslkit/esl"
 	"log/slog"
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/eslkit/esl"
 )
 
 // Options configure a Tracker. The zero value is usable.
@@ -32,6 +33,13 @@ type Options struct {
 	// minute. At most MaxTombstones are kept (zero means 65536).
 	TombstoneTTL  time.Duration
 	MaxTombstones int
+
+	// SyncGrace protects channels that had an event this recently when a
+	// Sync starts from being removed because "show channels" does not list
+	// them: FreeSWITCH writes its channel table from the same events, a
+	// little later, so a brand-new channel can be missing from it. Zero
+	// means two seconds; negative disables it.
+	SyncGrace time.Duration
 
 	// Now is the clock; nil means time.Now. Tests pass a manual clock.
 	Now func() time.Time
@@ -101,6 +109,9 @@ func New(opts Options) *Tracker {
 	}
 	if t.opts.HangupTimeout == 0 {
 		t.opts.HangupTimeout = time.Minute
+	}
+	if t.opts.SyncGrace == 0 {
+		t.opts.SyncGrace = 2 * time.Second
 	}
 	if t.opts.TombstoneTTL <= 0 {
 		t.opts.TombstoneTTL = time.Minute

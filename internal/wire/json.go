@@ -358,3 +358,7 @@ func appendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
 }
+
+// AppendJSONString appends s as a JSON string quoted the way FreeSWITCH's
+// cJSON does (see AppendJSON).
+func AppendJSONString(dst []byte, s string) []byte { return appendJSONString(dst, s) }

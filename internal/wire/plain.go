@@ -10,43 +10,48 @@ import (
 // last header is a non-zero Content-Length, that many bytes after the blank
 // line are the event body and that header is the body marker, not a header.
 func (d *EventDecoder) Plain(ev *Event, b []byte) error {
+	// Copy the whole body once, then decode each value in place (decoding
+	// only shrinks): names and plain values need no further copying.
 	d.begin(len(b))
-	arena := d.arena
-	rest := b
-	for len(rest) > 0 {
-		var line []byte
-		i := bytes.IndexByte(rest, '\n')
-		if i < 0 {
-			line, rest = rest, nil
-		} else {
-			line, rest = rest[:i], rest[i+1:]
+	a := append(d.arena, b...)
+	pos := 0
+	for pos < len(a) {
+		end := len(a)
+		next := len(a)
+		if i := bytes.IndexByte(a[pos:], '\n'); i >= 0 {
+			end = pos + i
+			next = end + 1
 		}
-		if n := len(line); n > 0 && line[n-1] == '\r' {
-			line = line[:n-1]
+		if end > pos && a[end-1] == '\r' {
+			end--
 		}
-		if len(line) == 0 {
+		if end == pos {
+			pos = next
 			break
 		}
+		line := a[pos:end]
 		c := bytes.IndexByte(line, ':')
 		if c <= 0 {
 			d.arena = nil
 			return ErrMalformedHeader
 		}
-		ns := len(arena)
-		arena = append(arena, line[:c]...)
-		ne := len(arena)
-		v := line[c+1:]
-		for len(v) > 0 && (v[0] == ' ' || v[0] == '\t') {
-			v = v[1:]
+		vs := pos + c + 1
+		for vs < end && (a[vs] == ' ' || a[vs] == '\t') {
+			vs++
 		}
-		arena = PercentDecode(arena, v)
-		d.spans = append(d.spans, span{ns: int32(ns), ne: int32(ne), vs: int32(ne), ve: int32(len(arena))})
+		ve := end
+		if k := bytes.IndexByte(a[vs:ve], '%'); k >= 0 {
+			ve = vs + k + len(PercentDecode(a[vs+k:vs+k], a[vs+k:ve]))
+		}
+		d.spans = append(d.spans, span{ns: int32(pos), ne: int32(pos + c), vs: int32(vs), ve: int32(ve)})
+		pos = next
 	}
-	bs, be := len(arena), len(arena)
+	rest := a[pos:]
+	bs, be := len(a), len(a)
 	if n := len(d.spans); n > 0 {
 		last := d.spans[n-1]
-		if EqualFold(bytesString(arena[last.ns:last.ne]), "Content-Length") {
-			cl, err := ParseContentLength(bytesString(arena[last.vs:last.ve]))
+		if EqualFold(bytesString(a[last.ns:last.ne]), "Content-Length") {
+			cl, err := ParseContentLength(bytesString(a[last.vs:last.ve]))
 			switch {
 			case err != nil && len(rest) > 0:
 				d.arena = nil
@@ -59,13 +64,11 @@ func (d *EventDecoder) Plain(ev *Event, b []byte) error {
 				return ErrMalformedEvent
 			default:
 				d.spans = d.spans[:n-1]
-				bs = len(arena)
-				arena = append(arena, rest[:cl]...)
-				be = len(arena)
+				bs, be = pos, pos+cl
 			}
 		}
 	}
-	d.arena = arena
+	d.arena = a
 	d.finish(ev, bs, be)
 	return nil
 }
