@@ -323,6 +323,17 @@ func TestCatalogRelationsMeasured(t *testing.T) {
 			if ev.UniqueID() != ev.Get("Bridge-A-Unique-ID") {
 				t.Errorf("%s: CHANNEL_BRIDGE fired for the B leg", c.file)
 			}
+		case EventCustom:
+			// A CUSTOM event keeps its subclass; a nameless sendevent
+			// arrives as CUSTOM without one (never as CLONE).
+			if sc := ev.Subclass(); sc != "" {
+				counts["custom-subclass"]++
+				if sc != "example::test" {
+					t.Errorf("%s: unexpected subclass %q", c.file, sc)
+				}
+			} else {
+				counts["custom-bare"]++
+			}
 		case EventChannelUUID:
 			counts["uuid"]++
 			if ev.Get("Old-Unique-ID") == "" || outgoingSeen[k] {
@@ -333,7 +344,8 @@ func TestCatalogRelationsMeasured(t *testing.T) {
 			earlier[k] = true
 		}
 	}
-	if counts["create"] < 100 || counts["complete"] < 100 || counts["bridge"] == 0 || counts["uuid"] == 0 {
+	if counts["create"] < 100 || counts["complete"] < 100 || counts["bridge"] == 0 || counts["uuid"] == 0 ||
+		counts["custom-subclass"] == 0 || counts["custom-bare"] == 0 {
 		t.Errorf("captures exercised too little: %v", counts)
 	}
 	if len(notices) == 0 {
@@ -407,5 +419,48 @@ func TestCatalogMatchesFullProtocolDoc(t *testing.T) {
 		if !isEvent && !isCause {
 			t.Errorf("doc mentions %s, neither an event nor a cause in the catalogue", m[1])
 		}
+	}
+}
+
+// TestCatalogHeadersSeenInCaptures checks the "headers that matter" of
+// every event the captures contain: each one named (other than the channel
+// data shorthand and wildcards) must appear in at least one captured
+// instance of that event, so the catalogue names no invented header.
+func TestCatalogHeadersSeenInCaptures(t *testing.T) {
+	seen := map[EventName]map[string]bool{}
+	for _, c := range readCaptures(t) {
+		n := c.ev.Name()
+		if n == "" {
+			continue
+		}
+		if seen[n] == nil {
+			seen[n] = map[string]bool{}
+		}
+		for h := range c.ev.Headers() {
+			seen[n][strings.ToLower(h.Name)] = true
+		}
+	}
+	// Headers taken from FreeSWITCH's source that these captures cannot
+	// show: a network alarm, a bridge-to update from mod_dptools, and the
+	// XML CDR attached on request.
+	fromSource := map[EventName]string{EventTrap: "condition", EventCallUpdate: "Bridged-To", EventChannelHangupComplete: "CDR-Attached"}
+	checked := 0
+	for n, hs := range seen {
+		e, ok := n.Entry(English)
+		if !ok {
+			continue
+		}
+		for _, h := range e.Headers {
+			if h == "basic" || strings.HasSuffix(h, "*") {
+				continue
+			}
+			checked++
+			if !hs[strings.ToLower(h)] && fromSource[n] != h {
+				t.Errorf("%s: catalogue lists header %s, never seen in %s events of the captures", n, h, n)
+			}
+		}
+	}
+	if checked < 20 {
+		t.Errorf("only %d headers checked", checked)
 	}
 }
