@@ -257,3 +257,23 @@ func TestEventTextComplete(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkEventTypedAccessors measures the typed accessors on a real
+// channel event: they sit on the event-handling path and must not allocate.
+func BenchmarkEventTypedAccessors(b *testing.B) {
+	ev := NewEvent([]Header{
+		{Name: "Event-Name", Value: "CHANNEL_HANGUP_COMPLETE"},
+		{Name: "Hangup-Cause", Value: "NORMAL_CLEARING"},
+		{Name: "Channel-State", Value: "CS_REPORTING"},
+		{Name: "Channel-Call-State", Value: "HANGUP"},
+		{Name: "Channel-State-Number", Value: "11"},
+		{Name: "Answer-State", Value: "hangup"},
+	}, "")
+	b.ReportAllocs()
+	for b.Loop() {
+		if ev.Name() != EventChannelHangupComplete || ev.ChannelState() != CSReporting || ev.ChannelStateNumber() != CSReporting ||
+			ev.CallState() != CallHangup || ev.AnswerState() != AnswerHangup || ev.HangupCause() != CauseNormalClearing {
+			b.Fatal("wrong value")
+		}
+	}
+}
