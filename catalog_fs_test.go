@@ -323,6 +323,17 @@ func TestCatalogRelationsMeasured(t *testing.T) {
 			if ev.UniqueID() != ev.Get("Bridge-A-Unique-ID") {
 				t.Errorf("%s: CHANNEL_BRIDGE fired for the B leg", c.file)
 			}
+		case EventCustom:
+			// A CUSTOM event keeps its subclass; a nameless sendevent
+			// arrives as CUSTOM without one (never as CLONE).
+			if sc := ev.Subclass(); sc != "" {
+				counts["custom-subclass"]++
+				if sc != "example::test" {
+					t.Errorf("%s: unexpected subclass %q", c.file, sc)
+				}
+			} else {
+				counts["custom-bare"]++
+			}
 		case EventChannelUUID:
 			counts["uuid"]++
 			if ev.Get("Old-Unique-ID") == "" || outgoingSeen[k] {
@@ -333,7 +344,8 @@ func TestCatalogRelationsMeasured(t *testing.T) {
 			earlier[k] = true
 		}
 	}
-	if counts["create"] < 100 || counts["complete"] < 100 || counts["bridge"] == 0 || counts["uuid"] == 0 {
+	if counts["create"] < 100 || counts["complete"] < 100 || counts["bridge"] == 0 || counts["uuid"] == 0 ||
+		counts["custom-subclass"] == 0 || counts["custom-bare"] == 0 {
 		t.Errorf("captures exercised too little: %v", counts)
 	}
 	if len(notices) == 0 {

@@ -212,3 +212,23 @@ func TestClosestNames(t *testing.T) {
 		t.Errorf("BUSY: %v", got)
 	}
 }
+
+// TestExplainEveryEntry prints every catalogue entry in both languages:
+// each must be found by its own name and printed with its summary.
+func TestExplainEveryEntry(t *testing.T) {
+	for _, lang := range []string{"en", "zh"} {
+		l, _ := esl.ParseLang(lang)
+		for _, kind := range esl.EntryKinds() {
+			for _, e := range esl.CatalogEntries(kind, l) {
+				out, errs, st := explain(t, "--lang", lang, e.Name)
+				if st != 0 || errs != "" || !strings.Contains(out, e.Name+"  ") {
+					t.Errorf("explain --lang %s %s: status %d, stderr %q", lang, e.Name, st, errs)
+				}
+				flat := strings.ReplaceAll(strings.ReplaceAll(out, "\n  ", ""), " ", "")
+				if !strings.Contains(flat, strings.ReplaceAll(e.Summary, " ", "")) {
+					t.Errorf("explain --lang %s %s: summary missing:\n%s", lang, e.Name, out)
+				}
+			}
+		}
+	}
+}
