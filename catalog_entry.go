@@ -58,7 +58,7 @@ func EntryKinds() []EntryKind {
 // Entry is the catalogue's description of one event, state, cause or CUSTOM
 // subclass, in one language.
 type Entry struct {
-	EntryKind EntryKind `json:"kind"`
+	Kind EntryKind `json:"kind"`
 	// Name is FreeSWITCH's spelling (CHANNEL_CREATE, CS_EXECUTE, ringing,
 	// USER_BUSY, callcenter::info).
 	Name string `json:"name"`
@@ -101,13 +101,13 @@ func (e *Entry) setText(t *entryText) {
 
 func eventEntry(id int, lang Lang) Entry {
 	ev := &eventTable[id]
-	e := Entry{EntryKind: EntryEvent, Name: string(ev.name), GoName: ev.goName, Number: id, Lang: lang, Group: ev.group, Headers: ev.headers}
+	e := Entry{Kind: EntryEvent, Name: string(ev.name), GoName: ev.goName, Number: id, Lang: lang, Group: ev.group, Headers: ev.headers}
 	e.setText(&ev.text[lang.index()])
 	return e
 }
 
 func valueEntry[T comparable](kind EntryKind, v *valueInfo[T], number int, lang Lang) Entry {
-	e := Entry{EntryKind: kind, Name: v.name, GoName: v.goName, Number: number, Lang: lang}
+	e := Entry{Kind: kind, Name: v.name, GoName: v.goName, Number: number, Lang: lang}
 	e.setText(&v.text[lang.index()])
 	return e
 }
@@ -121,7 +121,7 @@ func causeEntry(i int, lang Lang) Entry {
 
 func subclassEntry(i int, lang Lang) Entry {
 	sc := &subclassTable[i]
-	e := Entry{EntryKind: EntrySubclass, Name: sc.name, GoName: sc.goName, Number: -1, Lang: lang,
+	e := Entry{Kind: EntrySubclass, Name: sc.name, GoName: sc.goName, Number: -1, Lang: lang,
 		Module: sc.module, ActionHeader: sc.actionHeader, Actions: sc.actions}
 	e.setText(&sc.text[lang.index()])
 	return e

@@ -1,9 +1,7 @@
 package esl
 
 import (
-	"bufio"
-	"encoding/json"
-	"encoding/xml"
+	"bytes"
 	"errors"
 	"io"
 	"os"
@@ -132,17 +130,18 @@ func TestCatalogMatchesProtocolDoc(t *testing.T) {
 	}
 }
 
-// captured is one event (or frame header block) from a capture.
+// captured is one event (or the header block of another frame) from a
+// capture.
 type captured struct {
 	file        string
 	contentType string
-	headers     wire.Headers
+	ev          *Event
 }
 
-// readCaptures decodes every server→client stream under
-// testdata/freeswitch: event frames in all three formats, plus the header
-// blocks of the other frames (an outbound connect reply carries channel
-// data too).
+// readCaptures decodes, with the package's own Decoder, every
+// server→client stream under testdata/freeswitch: event frames in all three
+// formats, plus the header blocks of the other frames (an outbound connect
+// reply carries channel data too).
 func readCaptures(t *testing.T) []captured {
 	t.Helper()
 	files, _ := filepath.Glob("testdata/freeswitch/*/server.bin")
@@ -153,81 +152,27 @@ func readCaptures(t *testing.T) []captured {
 	}
 	var out []captured
 	for _, file := range files {
-		f, err := os.Open(file)
+		b, err := os.ReadFile(file)
 		if err != nil {
 			t.Fatal(err)
 		}
-		r := wire.NewReader(bufio.NewReader(f), wire.Limits{})
+		d := NewDecoder(bytes.NewReader(b))
 		for {
-			fr, err := r.ReadFrame()
+			fr, err := d.Next()
 			if errors.Is(err, io.EOF) {
 				break
 			}
 			if err != nil {
 				t.Fatalf("%s: %v", file, err)
 			}
-			var hs wire.Headers
-			switch fr.ContentType() {
-			case wire.TypeEventPlain:
-				ev, err := wire.DecodePlain(fr.Body)
-				if err != nil {
-					t.Fatalf("%s: %v", file, err)
-				}
-				hs = ev.Headers
-			case wire.TypeEventJSON:
-				hs = jsonHeaders(t, file, fr.Body)
-			case wire.TypeEventXML:
-				hs = xmlHeaders(t, file, fr.Body)
-			default:
-				hs = append(wire.Headers(nil), fr.Headers...)
+			ev := fr.Event
+			if ev == nil {
+				ev = NewEvent(append([]Header(nil), fr.Headers...), "")
 			}
-			out = append(out, captured{file: file, contentType: fr.ContentType(), headers: hs})
+			out = append(out, captured{file: file, contentType: fr.ContentType, ev: ev})
 		}
-		f.Close()
 	}
 	return out
-}
-
-// jsonHeaders reads a text/event-json body; enough for tests until the
-// wire package decodes JSON itself.
-func jsonHeaders(t *testing.T, file string, body []byte) wire.Headers {
-	var m map[string]any
-	if err := json.Unmarshal(body, &m); err != nil {
-		t.Fatalf("%s: json event: %v", file, err)
-	}
-	var hs wire.Headers
-	for k, v := range m {
-		if s, ok := v.(string); ok {
-			hs = append(hs, wire.Header{Name: k, Value: s})
-		}
-	}
-	return hs
-}
-
-// xmlHeaders reads the <headers> of a text/event-xml body.
-func xmlHeaders(t *testing.T, file string, body []byte) wire.Headers {
-	d := xml.NewDecoder(strings.NewReader(string(body)))
-	var hs wire.Headers
-	var path []string
-	for {
-		tok, err := d.Token()
-		if err == io.EOF {
-			return hs
-		}
-		if err != nil {
-			t.Fatalf("%s: xml event: %v", file, err)
-		}
-		switch tok := tok.(type) {
-		case xml.StartElement:
-			path = append(path, tok.Name.Local)
-		case xml.EndElement:
-			path = path[:len(path)-1]
-		case xml.CharData:
-			if len(path) == 3 && path[1] == "headers" {
-				hs = append(hs, wire.Header{Name: path[2], Value: string(wire.PercentDecode(nil, tok))})
-			}
-		}
-	}
 }
 
 func TestCatalogCoversCaptures(t *testing.T) {
@@ -241,8 +186,8 @@ func TestCatalogCoversCaptures(t *testing.T) {
 	}
 	nEvents := 0
 	for _, c := range caps {
-		ev := NewEvent(c.headers, "")
-		for _, h := range c.headers {
+		ev := c.ev
+		for h := range ev.Headers() {
 			v := h.Value
 			switch h.Name {
 			case "Event-Name":
@@ -325,7 +270,7 @@ func TestCatalogRelationsMeasured(t *testing.T) {
 		if c.contentType == wire.TypeDisconnectNotice {
 			notices[c.file] = true
 		}
-		ev := NewEvent(c.headers, "")
+		ev := c.ev
 		k := key{c.file, ev.UniqueID()}
 		switch name := ev.Name(); name {
 		case EventClone, EventClientDisconnected, EventServerDisconnected, EventAll, EventSocketData:
@@ -366,7 +311,7 @@ func TestCatalogRelationsMeasured(t *testing.T) {
 					t.Errorf("%s: CHANNEL_HANGUP_COMPLETE without %s", c.file, v)
 				}
 			}
-			if c.contentType != wire.TypeEventJSON && len(ev.Values("Hangup-Cause")) != 2 {
+			if len(ev.Values("Hangup-Cause")) != 2 {
 				t.Errorf("%s: CHANNEL_HANGUP_COMPLETE has %d Hangup-Cause headers, want 2", c.file, len(ev.Values("Hangup-Cause")))
 			}
 		case EventChannelDestroy:
@@ -378,6 +323,17 @@ func TestCatalogRelationsMeasured(t *testing.T) {
 			if ev.UniqueID() != ev.Get("Bridge-A-Unique-ID") {
 				t.Errorf("%s: CHANNEL_BRIDGE fired for the B leg", c.file)
 			}
+		case EventCustom:
+			// A CUSTOM event keeps its subclass; a nameless sendevent
+			// arrives as CUSTOM without one (never as CLONE).
+			if sc := ev.Subclass(); sc != "" {
+				counts["custom-subclass"]++
+				if sc != "example::test" {
+					t.Errorf("%s: unexpected subclass %q", c.file, sc)
+				}
+			} else {
+				counts["custom-bare"]++
+			}
 		case EventChannelUUID:
 			counts["uuid"]++
 			if ev.Get("Old-Unique-ID") == "" || outgoingSeen[k] {
@@ -388,10 +344,123 @@ func TestCatalogRelationsMeasured(t *testing.T) {
 			earlier[k] = true
 		}
 	}
-	if counts["create"] < 100 || counts["complete"] < 100 || counts["bridge"] == 0 || counts["uuid"] == 0 {
+	if counts["create"] < 100 || counts["complete"] < 100 || counts["bridge"] == 0 || counts["uuid"] == 0 ||
+		counts["custom-subclass"] == 0 || counts["custom-bare"] == 0 {
 		t.Errorf("captures exercised too little: %v", counts)
 	}
 	if len(notices) == 0 {
 		t.Error("no text/disconnect-notice in the captures")
+	}
+}
+
+// TestCatalogMatchesNameLists compares the order of the catalogue with the
+// name lists extracted from FreeSWITCH's EVENT_NAMES and CAUSE_CHART
+// (catalog/testdata/freeswitch-*.txt, one name a line).
+func TestCatalogMatchesNameLists(t *testing.T) {
+	read := func(name string) []string {
+		b, err := os.ReadFile("catalog/testdata/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Fields(string(b))
+	}
+	events := read("freeswitch-event-names.txt")
+	if got := EventNames(); len(got) != len(events) {
+		t.Fatalf("%d events, FreeSWITCH has %d", len(got), len(events))
+	}
+	for i, n := range EventNames() {
+		if string(n) != events[i] {
+			t.Errorf("event %d: %s, FreeSWITCH has %s", i, n, events[i])
+		}
+	}
+	causes := read("freeswitch-hangup-causes.txt")
+	if got := HangupCauses(); len(got) != len(causes) {
+		t.Fatalf("%d causes, FreeSWITCH has %d", len(got), len(causes))
+	}
+	for i, c := range HangupCauses() {
+		if c.String() != causes[i] {
+			t.Errorf("cause %d: %s, FreeSWITCH has %s", i, c, causes[i])
+		}
+	}
+}
+
+// TestCatalogMatchesFullProtocolDoc runs where the shared protocol
+// reference exists (not in a fresh clone): the extract in catalog/testdata
+// must still match it, and every CS_ name or Hangup-Cause-style name the
+// whole document mentions must be in the catalogue.
+func TestCatalogMatchesFullProtocolDoc(t *testing.T) {
+	paths := []string{os.Getenv("ESL_PROTOCOL_DOC"), "../shared/docs/esl-protocol.md", "../../shared/docs/esl-protocol.md"}
+	var b []byte
+	for _, p := range paths {
+		if p != "" {
+			if d, err := os.ReadFile(p); err == nil {
+				b = d
+				break
+			}
+		}
+	}
+	if b == nil {
+		t.Skip("protocol reference not available (set ESL_PROTOCOL_DOC)")
+	}
+	doc := string(b)
+	extract := readDoc(t)
+	body := extract[strings.Index(extract, "## 4. Reference tables"):]
+	if !strings.Contains(doc, strings.TrimRight(body, "\n")) {
+		t.Error("catalog/testdata/esl-protocol-tables.md no longer matches the protocol reference: re-extract §4 and §5.0")
+	}
+	for _, m := range regexp.MustCompile(`\bCS_[A-Z_]+[A-Z]\b`).FindAllString(doc, -1) {
+		if _, ok := ParseChannelState(m); !ok {
+			t.Errorf("doc mentions channel state %s, not in the catalogue", m)
+		}
+	}
+	for _, m := range regexp.MustCompile("`(CHANNEL_[A-Z_]+)`").FindAllStringSubmatch(doc, -1) {
+		_, isEvent := ParseEventName(m[1])
+		_, isCause := ParseHangupCause(m[1])
+		if !isEvent && !isCause {
+			t.Errorf("doc mentions %s, neither an event nor a cause in the catalogue", m[1])
+		}
+	}
+}
+
+// TestCatalogHeadersSeenInCaptures checks the "headers that matter" of
+// every event the captures contain: each one named (other than the channel
+// data shorthand and wildcards) must appear in at least one captured
+// instance of that event, so the catalogue names no invented header.
+func TestCatalogHeadersSeenInCaptures(t *testing.T) {
+	seen := map[EventName]map[string]bool{}
+	for _, c := range readCaptures(t) {
+		n := c.ev.Name()
+		if n == "" {
+			continue
+		}
+		if seen[n] == nil {
+			seen[n] = map[string]bool{}
+		}
+		for h := range c.ev.Headers() {
+			seen[n][strings.ToLower(h.Name)] = true
+		}
+	}
+	// Headers taken from FreeSWITCH's source that these captures cannot
+	// show: a network alarm, a bridge-to update from mod_dptools, and the
+	// XML CDR attached on request.
+	fromSource := map[EventName]string{EventTrap: "condition", EventCallUpdate: "Bridged-To", EventChannelHangupComplete: "CDR-Attached"}
+	checked := 0
+	for n, hs := range seen {
+		e, ok := n.Entry(English)
+		if !ok {
+			continue
+		}
+		for _, h := range e.Headers {
+			if h == "basic" || strings.HasSuffix(h, "*") {
+				continue
+			}
+			checked++
+			if !hs[strings.ToLower(h)] && fromSource[n] != h {
+				t.Errorf("%s: catalogue lists header %s, never seen in %s events of the captures", n, h, n)
+			}
+		}
+	}
+	if checked < 20 {
+		t.Errorf("only %d headers checked", checked)
 	}
 }

@@ -148,7 +148,7 @@ func TestEntriesComplete(t *testing.T) {
 				t.Errorf("%s: %d entries, want %d", kind, len(es), want)
 			}
 			for _, e := range es {
-				if e.EntryKind != kind || e.Lang != lang || e.Name == "" || e.GoName == "" || e.Summary == "" {
+				if e.Kind != kind || e.Lang != lang || e.Name == "" || e.GoName == "" || e.Summary == "" {
 					t.Errorf("incomplete %s entry %+v", kind, e)
 				}
 			}
@@ -187,7 +187,7 @@ func TestExplain(t *testing.T) {
 	one := func(name string, kind EntryKind, want string) {
 		t.Helper()
 		es := Explain(name, English)
-		if len(es) != 1 || es[0].EntryKind != kind || es[0].Name != want {
+		if len(es) != 1 || es[0].Kind != kind || es[0].Name != want {
 			t.Errorf("Explain(%q) = %+v; want one %s %s", name, es, kind, want)
 		}
 	}
@@ -198,7 +198,7 @@ func TestExplain(t *testing.T) {
 	one("17", EntryHangupCause, "USER_BUSY")
 	one("ring_wait", EntryCallState, "RING_WAIT")
 	one("callcenter::info", EntrySubclass, "callcenter::info")
-	if es := Explain("HANGUP", Chinese); len(es) != 2 || es[0].EntryKind != EntryCallState || es[1].EntryKind != EntryAnswerState || es[0].Lang != Chinese {
+	if es := Explain("HANGUP", Chinese); len(es) != 2 || es[0].Kind != EntryCallState || es[1].Kind != EntryAnswerState || es[0].Lang != Chinese {
 		t.Errorf("Explain(HANGUP) = %+v", es)
 	}
 	for _, bad := range []string{"", "  ", "NO_SUCH_THING", "4"} {
@@ -254,6 +254,26 @@ func TestEventTextComplete(t *testing.T) {
 	for _, sc := range CatalogEntries(EntrySubclass, English) {
 		if len(sc.Actions) < 10 || sc.ActionHeader == "" || sc.Module == "" || sc.When == "" {
 			t.Errorf("subclass %s incomplete: %+v", sc.Name, sc)
+		}
+	}
+}
+
+// BenchmarkEventTypedAccessors measures the typed accessors on a real
+// channel event: they sit on the event-handling path and must not allocate.
+func BenchmarkEventTypedAccessors(b *testing.B) {
+	ev := NewEvent([]Header{
+		{Name: "Event-Name", Value: "CHANNEL_HANGUP_COMPLETE"},
+		{Name: "Hangup-Cause", Value: "NORMAL_CLEARING"},
+		{Name: "Channel-State", Value: "CS_REPORTING"},
+		{Name: "Channel-Call-State", Value: "HANGUP"},
+		{Name: "Channel-State-Number", Value: "11"},
+		{Name: "Answer-State", Value: "hangup"},
+	}, "")
+	b.ReportAllocs()
+	for b.Loop() {
+		if ev.Name() != EventChannelHangupComplete || ev.ChannelState() != CSReporting || ev.ChannelStateNumber() != CSReporting ||
+			ev.CallState() != CallHangup || ev.AnswerState() != AnswerHangup || ev.HangupCause() != CauseNormalClearing {
+			b.Fatal("wrong value")
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package esl
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -95,6 +96,7 @@ func (c *Client) connect(ctx context.Context) (*conn, error) {
 		writeTimeout: c.opt.writeTimeout,
 		idleLimit:    c.opt.idleLimit,
 		onEvent:      c.onEvent,
+		onEventFrame: c.onEventFrame,
 		onLog:        c.onLog,
 		onLinger:     c.onLinger,
 	}), nil
@@ -315,6 +317,27 @@ func (c *Client) Handle(fn func(Message), opts ...SubscribeOption) *Subscription
 	s.run(fn)
 	return s
 }
+
+// onEventFrame publishes an event undecoded when nothing on the reader
+// needs its headers: no subscription filters on them, and it cannot be a
+// BACKGROUND_JOB (whose name then appears in the bytes). With no
+// subscription at all it is dropped undecoded.
+func (c *Client) onEventFrame(cn *conn, ct string, body []byte) bool {
+	if bytes.Contains(body, bgJobBytes) {
+		return false
+	}
+	lazy, any := c.hub.lazyOK()
+	if !any {
+		return true
+	}
+	if !lazy {
+		return false
+	}
+	c.hub.publish(Message{Kind: KindEvent, lazy: &lazyEvent{ct: ct, raw: bytes.Clone(body)}}, cn)
+	return true
+}
+
+var bgJobBytes = []byte("BACKGROUND_JOB")
 
 // onEvent runs on the reader for every event: it completes jobs, hides the
 // BACKGROUND_JOB events the user did not ask for, and publishes the rest.

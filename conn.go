@@ -23,6 +23,12 @@ package esl
 //	c.send(cmd)   queues a command whose reply is consumed and discarded;
 //	              never blocks (usable from the reader's hooks).
 //
+//	c.enqueue(cmd, &waiter{ch: make(chan result, 1), cmd: cmd.name()})
+//	              queues a validated command with a waiter of your own and
+//	              returns at once; the reply (or the disconnect error)
+//	              arrives on ch. For replies awaited elsewhere (outbound
+//	              execute). Validate first: enqueue writes what it gets.
+//
 //	<-c.done, c.err()   the connection ended, and why (*DisconnectError with a
 //	                    DisconnectReason: notice, EOF, read/write error, idle,
 //	                    rejected, closed).
@@ -30,8 +36,8 @@ package esl
 //	c.close()     ends the connection (reason ReasonClosed) and waits for its
 //	              goroutines; must not be called from a hook.
 //
-// Hooks in connConfig run on the reader goroutine in wire order: onEvent
-// for every event, onLog for every log/data line, onLinger for a linger
+// Hooks in connConfig run on the reader goroutine in wire order:
+// onEventFrame (optional) then onEvent for every event, onLog for every log/data line, onLinger for a linger
 // notice (informational: the connection stays up). Hooks must not block
 // except through c.deliver, which implements the subscribers' overflow
 // policy and never holds back a command reply (see hub.publish).
@@ -65,14 +71,19 @@ type connConfig struct {
 	// for this long (use with HEARTBEAT subscribed); 0 disables it.
 	idleLimit time.Duration
 
-	onEvent  func(c *conn, ev *Event)
-	onLog    func(c *conn, rec *LogRecord)
-	onLinger func(c *conn, notice *Event)
+	onEvent func(c *conn, ev *Event)
+	// onEventFrame, when set, sees each event frame first, undecoded (body
+	// valid only during the call); returning true means it took the
+	// event and onEvent is not called. The Client uses it to decode on the
+	// consumer's goroutine instead of the reader's.
+	onEventFrame func(c *conn, contentType string, body []byte) bool
+	onLog        func(c *conn, rec *LogRecord)
+	onLinger     func(c *conn, notice *Event)
 }
 
 // reply is a command/reply or api/response frame, copied out of the reader.
 type reply struct {
-	cmd         string // command name for errors (never credentials)
+	cmd         commandName // for errors (never credentials)
 	contentType string
 	headers     wire.Headers
 	body        string
@@ -86,12 +97,12 @@ func (r *reply) text() string { return r.headers.Get("Reply-Text") }
 func (r *reply) err() error {
 	if r.contentType == wire.TypeAPIResponse {
 		if hasErrPrefix(r.body) {
-			return &CommandError{Command: r.cmd, Reply: r.body}
+			return &CommandError{Command: r.cmd.String(), Reply: r.body}
 		}
 		return nil
 	}
 	if t := r.text(); len(t) >= 4 && t[:4] == "-ERR" {
-		return &CommandError{Command: r.cmd, Reply: t}
+		return &CommandError{Command: r.cmd.String(), Reply: t}
 	}
 	return nil
 }
@@ -105,11 +116,38 @@ type result struct {
 	err error
 }
 
-// waiter is one caller waiting for its reply.
+// commandName is what errors may say about a command, computed only when
+// an error needs it.
+type commandName struct {
+	name   string // already computed (outbound sets it), else from line
+	line   string
+	secret bool
+}
+
+func (n commandName) String() string {
+	if n.name != "" {
+		return n.name
+	}
+	return (&command{line: n.line, secret: n.secret}).name()
+}
+
+// waiter is one caller waiting for its reply. Waiters whose reply was
+// received are recycled; abandoned ones are left to the collector.
 type waiter struct {
 	ch        chan result // 1-buffered: the reader never blocks on it
-	cmd       string
+	cmd       string      // name for errors; "" means derive it from line
+	line      string
+	secret    bool
 	abandoned atomic.Bool
+}
+
+var waiterPool = sync.Pool{New: func() any { return &waiter{ch: make(chan result, 1)} }}
+
+func newWaiter(cmd *command) *waiter {
+	w := waiterPool.Get().(*waiter)
+	w.cmd, w.line, w.secret = "", cmd.line, cmd.secret
+	w.abandoned.Store(false)
+	return w
 }
 
 type conn struct {
@@ -171,12 +209,15 @@ func (c *conn) roundTrip(ctx context.Context, cmd *command) (*reply, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	w := &waiter{ch: make(chan result, 1), cmd: cmd.name()}
+	w := newWaiter(cmd)
 	if err := c.enqueue(cmd, w); err != nil {
+		waiterPool.Put(w)
 		return nil, err
 	}
 	select {
 	case res := <-w.ch:
+		w.line = ""
+		waiterPool.Put(w)
 		return res.rep, res.err
 	case <-ctx.Done():
 		w.abandoned.Store(true)
@@ -191,7 +232,7 @@ func (c *conn) send(cmd *command) error {
 	if err := cmd.validate(); err != nil {
 		return err
 	}
-	w := &waiter{ch: make(chan result, 1), cmd: cmd.name()}
+	w := &waiter{ch: make(chan result, 1)}
 	w.abandoned.Store(true)
 	return c.enqueue(cmd, w)
 }
@@ -295,6 +336,9 @@ func (c *conn) readLoop() {
 		case wire.TypeCommandReply, wire.TypeAPIResponse:
 			c.deliverReply(ct, f)
 		case wire.TypeEventPlain, wire.TypeEventJSON, wire.TypeEventXML:
+			if c.cfg.onEventFrame != nil && c.cfg.onEventFrame(c, ct, f.Body) {
+				continue
+			}
 			ev, err := decodeEvent(ct, f.Body)
 			if err != nil {
 				c.log.Warn("esl: undecodable event dropped", "content_type", ct, "err", err)
@@ -337,7 +381,11 @@ func (c *conn) deliverReply(ct string, f *wire.Frame) {
 	if w.abandoned.Load() {
 		return
 	}
-	rep := &reply{cmd: w.cmd, contentType: ct, headers: cloneHeaders(f.Headers)}
+	rep := &reply{cmd: commandName{name: w.cmd, line: w.line, secret: w.secret}, contentType: ct}
+	if ct != wire.TypeAPIResponse {
+		// api/response headers are only Content-Type and Content-Length.
+		rep.headers = cloneHeaders(f.Headers)
+	}
 	if len(f.Body) > 0 {
 		rep.body = string(f.Body)
 	}

@@ -74,7 +74,7 @@ func TestConnReplaysAPICapture(t *testing.T) {
 		t.Fatalf("bodies: %q %q", bodies[4], bodies[11])
 	}
 	var ce *CommandError
-	if err := (&reply{cmd: "api no_such_command", contentType: wire.TypeAPIResponse, body: bodies[8]}).err(); !errors.As(err, &ce) || ce.Reply != "-ERR no_such_command Command not found!\n" {
+	if err := (&reply{cmd: commandName{line: "api no_such_command"}, contentType: wire.TypeAPIResponse, body: bodies[8]}).err(); !errors.As(err, &ce) || ce.Reply != "-ERR no_such_command Command not found!\n" {
 		t.Fatalf("no_such_command: %v", err)
 	}
 }

@@ -65,6 +65,27 @@ type Message struct {
 	// Err is why the connection ended (KindDisconnected) or what could not
 	// be restored (KindReconnected).
 	Err error
+
+	lazy *lazyEvent // an event still to decode (filled in by Next)
+}
+
+// lazyEvent is an event frame decoded on first use, on a consumer's
+// goroutine, so that the reader only frames and copies (the costly decode
+// then runs in parallel with reading). Subscribers share one decode.
+type lazyEvent struct {
+	once sync.Once
+	ct   string
+	raw  []byte
+	ev   *Event
+	err  error
+}
+
+func (l *lazyEvent) get() (*Event, error) {
+	l.once.Do(func() {
+		l.ev, l.err = decodeEvent(l.ct, l.raw)
+		l.raw = nil
+	})
+	return l.ev, l.err
 }
 
 // Overflow is what a subscription does with a message when its buffer is
@@ -224,10 +245,13 @@ func anyExact(list []string, s string) bool {
 // copy-on-write so that the reader publishes without taking a lock shared
 // with subscribers.
 type hub struct {
-	mu    sync.Mutex // serialises changes to subs and ended
-	subs  atomic.Pointer[[]*Subscription]
-	ended bool
-	err   error
+	mu   sync.Mutex // serialises changes to subs and ended
+	subs atomic.Pointer[[]*Subscription]
+	// needDecoded counts subscriptions whose filters read event headers:
+	// events must then be decoded before publishing.
+	needDecoded atomic.Int32
+	ended       bool
+	err         error
 }
 
 func newHub() *hub {
@@ -262,7 +286,22 @@ func (h *hub) subscribe(opts []SubscribeOption) *Subscription {
 	copy(next, old)
 	next = append(next, s)
 	h.subs.Store(&next)
+	if cfg.readsEvents() {
+		h.needDecoded.Add(1)
+	}
 	return s
+}
+
+// readsEvents reports whether matching needs the event's headers.
+func (c *subConfig) readsEvents() bool {
+	return len(c.names)+len(c.subclasses)+len(c.uniqueIDs)+len(c.jobs)+len(c.apps) > 0
+}
+
+// lazyOK reports whether events may be published undecoded: no
+// subscription filters on headers. ok is false when there is no
+// subscription at all (nothing to publish).
+func (h *hub) lazyOK() (lazy, any bool) {
+	return h.needDecoded.Load() == 0, len(*h.subs.Load()) > 0
 }
 
 func (h *hub) remove(s *Subscription) {
@@ -270,12 +309,18 @@ func (h *hub) remove(s *Subscription) {
 	defer h.mu.Unlock()
 	old := *h.subs.Load()
 	next := make([]*Subscription, 0, len(old))
+	found := false
 	for _, x := range old {
 		if x != s {
 			next = append(next, x)
+		} else {
+			found = true
 		}
 	}
 	h.subs.Store(&next)
+	if found && s.cfg.readsEvents() {
+		h.needDecoded.Add(-1)
+	}
 }
 
 // publish offers m to every matching subscription, in registration order.
@@ -295,6 +340,7 @@ func (h *hub) end(err error) {
 	h.ended, h.err = true, err
 	subs := *h.subs.Load()
 	h.subs.Store(&[]*Subscription{})
+	h.needDecoded.Store(0)
 	h.mu.Unlock()
 	for _, s := range subs {
 		s.end(err)
@@ -320,6 +366,8 @@ type Subscription struct {
 	ended       bool   // no more messages will come; drain, then stop
 	endErr      error
 	closed      bool // the consumer stopped: discard everything
+	cwait       bool // the consumer sleeps on notify
+	pwait       bool // a producer sleeps on space
 	lost        atomic.Uint64
 
 	notify chan struct{} // wakes the consumer
@@ -386,8 +434,8 @@ func (s *Subscription) offer(m Message, c *conn) {
 		notice := c == nil
 		if s.n < s.cfg.size || notice {
 			s.push(m)
+			s.wakeConsumerLocked()
 			s.mu.Unlock()
-			signal(s.notify)
 			return
 		}
 		switch s.cfg.overflow {
@@ -405,18 +453,19 @@ func (s *Subscription) offer(m Message, c *conn) {
 				s.pendingLost += carry
 			}
 			s.push(m)
+			s.wakeConsumerLocked()
 			s.mu.Unlock()
 			s.lost.Add(1)
-			signal(s.notify)
 			return
 		}
 		// Block: never hold a reply back; buffer beyond the size instead.
 		if c.hasPending() && s.n < 16*s.cfg.size {
 			s.push(m)
+			s.wakeConsumerLocked()
 			s.mu.Unlock()
-			signal(s.notify)
 			return
 		}
+		s.pwait = true
 		s.mu.Unlock()
 		c.stalled.Add(1)
 		var expired <-chan time.Time
@@ -442,6 +491,15 @@ func (s *Subscription) offer(m Message, c *conn) {
 			return
 		}
 		c.stalled.Add(-1)
+	}
+}
+
+// wakeConsumerLocked wakes a sleeping consumer; a busy one finds the
+// message without a channel operation.
+func (s *Subscription) wakeConsumerLocked() {
+	if s.cwait {
+		s.cwait = false
+		signal(s.notify)
 	}
 }
 
@@ -502,8 +560,20 @@ func (s *Subscription) Next(ctx context.Context) (m Message, ok bool) {
 				return Message{Kind: KindGap, Lost: lost}, true
 			}
 			got := s.popLocked()
+			if s.pwait {
+				s.pwait = false
+				signal(s.space)
+			}
 			s.mu.Unlock()
-			signal(s.space)
+			if got.m.lazy != nil {
+				ev, err := got.m.lazy.get()
+				if err != nil {
+					// Counted and shown as a gap: never silent.
+					s.lost.Add(1)
+					return Message{Kind: KindGap, Lost: 1, Err: err}, true
+				}
+				got.m.Event, got.m.lazy = ev, nil
+			}
 			return got.m, true
 		}
 		if s.pendingLost > 0 {
@@ -516,6 +586,7 @@ func (s *Subscription) Next(ctx context.Context) (m Message, ok bool) {
 			s.mu.Unlock()
 			return Message{}, false
 		}
+		s.cwait = true
 		s.mu.Unlock()
 		select {
 		case <-s.notify:

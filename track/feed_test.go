@@ -4,7 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"testing"
+	"time"
+
+	"github.com/eslkit/esl"
 )
 
 func TestFeedNeverBlocksAndCountsDrops(t *testing.T) {
@@ -77,5 +81,45 @@ func TestKeptVariables(t *testing.T) {
 	// An earlier copy did not change under its reader.
 	if len(c1.Vars) != 1 {
 		t.Fatal("a copy's Vars changed")
+	}
+}
+
+// TestEventsCoverWhatApplyUses replays call-park-hold through a filter that
+// keeps only Events(): the tracker must end up with the same histories as
+// with every event.
+func TestEventsCoverWhatApplyUses(t *testing.T) {
+	want := map[esl.EventName]bool{}
+	for _, n := range Events() {
+		if !n.Known() {
+			t.Fatalf("%s is not a FreeSWITCH event", n)
+		}
+		want[n] = true
+	}
+	all, some := New(Options{}), New(Options{})
+	fa, fs := all.Subscribe(1<<12), some.Subscribe(1<<12)
+	defer fa.Close()
+	defer fs.Close()
+	for _, sc := range []string{"call-park-hold", "call-plain"} {
+		for _, ev := range captureEvents(t, sc) {
+			all.Apply(ev)
+			if want[ev.Name()] {
+				some.Apply(ev)
+			}
+		}
+	}
+	a, b := drain(fa), drain(fs)
+	removed := func(cs []Change) map[string]Channel {
+		m := map[string]Channel{}
+		for _, c := range cs {
+			if c.Kind == ChannelRemoved {
+				c.Channel.LastEvent, c.Channel.gen = time.Time{}, 0
+				m[c.Channel.UniqueID] = c.Channel
+			}
+		}
+		return m
+	}
+	ra, rb := removed(a), removed(b)
+	if len(ra) != 6 || !reflect.DeepEqual(ra, rb) {
+		t.Fatalf("final channels differ with Events() only:\n%v\n%v", ra, rb)
 	}
 }

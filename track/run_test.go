@@ -83,7 +83,7 @@ func await(t *testing.T, f *Feed, kind ChangeKind, uuid, cause string) {
 }
 
 func TestRunSyncsAtStartAfterReconnectAndGap(t *testing.T) {
-	tr := New(Options{})
+	tr := New(Options{SyncGrace: -1})
 	feed := tr.Subscribe(0)
 	defer feed.Close()
 	src := make(chanSource)

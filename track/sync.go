@@ -5,10 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/eslkit/esl"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/eslkit/esl"
 )
 
 // APIRunner runs a FreeSWITCH api command and returns its output. The esl
@@ -30,11 +31,13 @@ var ErrBadSyncData = errors.New("track: unreadable show output")
 // than the answers: a channel that had an event after Sync started is left
 // as the events made it, and a channel destroyed meanwhile stays gone.
 // FreeSWITCH fills its tables a little after the events, so Sync also keeps
-// what it does not know better.
+// what it does not know better: a channel with an event in the last
+// Options.SyncGrace is not removed for being absent from the table.
 func (t *Tracker) Sync(ctx context.Context, src APIRunner) error {
 	t.mu.RLock()
 	start := t.gen
 	t.mu.RUnlock()
+	fresh := t.now().Add(-max(t.opts.SyncGrace, 0)) // events after this are too new for the table
 
 	out, err := src.API(ctx, "show channels as json")
 	if err != nil {
@@ -85,7 +88,7 @@ func (t *Tracker) Sync(ctx context.Context, src APIRunner) error {
 	}
 	var stale []*Channel
 	for uuid, c := range t.chans {
-		if !listed[uuid] && c.gen <= start {
+		if !listed[uuid] && c.gen <= start && (t.opts.SyncGrace < 0 || c.LastEvent.Before(fresh)) {
 			stale = append(stale, c)
 		}
 	}

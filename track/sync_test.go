@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"github.com/eslkit/esl"
 	"testing"
+	"time"
+
+	"github.com/eslkit/esl"
 )
 
 // fakeFS answers "show channels/calls as json" from rows, and can run a
@@ -77,7 +79,8 @@ func TestSyncLoadsChannelsAndCalls(t *testing.T) {
 }
 
 func TestSyncKeepsWhatEventsSaidMeanwhile(t *testing.T) {
-	tr := New(Options{})
+	clk := newClock()
+	tr := New(Options{Now: clk.Now})
 	f := tr.Subscribe(0)
 	defer f.Close()
 	tr.Apply(mk("CHANNEL_CREATE", "stale")) // gone from FreeSWITCH, destroy lost
@@ -85,6 +88,9 @@ func TestSyncKeepsWhatEventsSaidMeanwhile(t *testing.T) {
 	tr.Apply(mk("CHANNEL_CREATE", "b"))     // bridged, unbridge lost
 	tr.Apply(mk("CHANNEL_CREATE", "a"))
 	tr.Apply(bridgeEv("CHANNEL_BRIDGE", "a", "b"))
+	tr.Apply(mk("CHANNEL_CREATE", "fresh")) // newer than FreeSWITCH's table
+	clk.Advance(3 * time.Second)
+	tr.Apply(mk("CHANNEL_CREATE", "fresh"))
 	fs := &fakeFS{
 		channels: []map[string]string{row("a", "A", "CS_EXECUTE", "ACTIVE"), row("b", "B", "CS_EXECUTE", "ACTIVE"), row("z", "Z", "CS_EXECUTE", "ACTIVE"), row("y", "Y", "CS_ROUTING", "RINGING")},
 		during: func() {
@@ -97,7 +103,7 @@ func TestSyncKeepsWhatEventsSaidMeanwhile(t *testing.T) {
 	if err := tr.Sync(context.Background(), fs); err != nil {
 		t.Fatal(err)
 	}
-	for _, u := range []string{"a", "b", "new", "y"} {
+	for _, u := range []string{"a", "b", "new", "y", "fresh"} {
 		mustChannel(t, tr, u)
 	}
 	for _, u := range []string{"stale", "z"} {

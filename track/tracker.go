@@ -2,11 +2,12 @@ package track
 
 import (
 	"cmp"
-	"github.com/eslkit/esl"
 	"log/slog"
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/eslkit/esl"
 )
 
 // Options configure a Tracker. The zero value is usable.
@@ -32,6 +33,13 @@ type Options struct {
 	// minute. At most MaxTombstones are kept (zero means 65536).
 	TombstoneTTL  time.Duration
 	MaxTombstones int
+
+	// SyncGrace protects channels that had an event this recently when a
+	// Sync starts from being removed because "show channels" does not list
+	// them: FreeSWITCH writes its channel table from the same events, a
+	// little later, so a brand-new channel can be missing from it. Zero
+	// means two seconds; negative disables it.
+	SyncGrace time.Duration
 
 	// Now is the clock; nil means time.Now. Tests pass a manual clock.
 	Now func() time.Time
@@ -101,6 +109,9 @@ func New(opts Options) *Tracker {
 	}
 	if t.opts.HangupTimeout == 0 {
 		t.opts.HangupTimeout = time.Minute
+	}
+	if t.opts.SyncGrace == 0 {
+		t.opts.SyncGrace = 2 * time.Second
 	}
 	if t.opts.TombstoneTTL <= 0 {
 		t.opts.TombstoneTTL = time.Minute
@@ -208,4 +219,40 @@ func (t *Tracker) Stats() Stats {
 	s.Channels = len(t.chans)
 	s.Calls = len(t.calls)
 	return s
+}
+
+// Counts is a summary of the tracker for metrics, without the channels.
+type Counts struct {
+	Channels    int                      // channels tracked
+	Calls       int                      // calls tracked (bridged or ending)
+	Bridged     int                      // calls bridged now
+	Answered    int                      // channels answered and not hung up
+	ByState     map[esl.ChannelState]int // channels per channel state
+	ByCallState map[esl.CallState]int    // channels per call state
+}
+
+// Counts summarises the tracker under one lock without copying channels,
+// for metrics scraped often from a large tracker.
+func (t *Tracker) Counts() Counts {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	n := Counts{
+		Channels:    len(t.chans),
+		Calls:       len(t.calls),
+		ByState:     make(map[esl.ChannelState]int),
+		ByCallState: make(map[esl.CallState]int),
+	}
+	for _, c := range t.chans {
+		n.ByState[c.State]++
+		n.ByCallState[c.CallState]++
+		if c.AnswerState == esl.AnswerAnswered {
+			n.Answered++
+		}
+	}
+	for _, c := range t.calls {
+		if c.Bridged {
+			n.Bridged++
+		}
+	}
+	return n
 }

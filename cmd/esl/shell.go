@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -126,9 +127,11 @@ type shell struct {
 	out  io.Writer // where output goes: the line editor, or locked stdout
 	term *term.Terminal
 
-	mu      sync.Mutex
-	uuid    string          // /uuid: show only this call's events and logs
-	waiting map[string]bool // bgapi jobs started here
+	mu       sync.Mutex
+	uuid     string          // /uuid: show only this call's events and logs
+	waiting  map[string]bool // bgapi jobs started here
+	finished chan struct{}   // a bgapi job's result was shown
+	lost     atomic.Bool     // the connection is gone for good
 }
 
 // lockedWriter serialises writes from the reader and the output goroutine
@@ -154,6 +157,7 @@ func (s *shell) prompt() string {
 
 func (s *shell) run() int {
 	s.waiting = map[string]bool{}
+	s.finished = make(chan struct{}, 1)
 	in, _ := s.e.Stdin.(*os.File)
 	interactive := in != nil && isTerminal(in) && isTerminal(s.e.Stdout)
 	var lines func() (string, error)
@@ -196,20 +200,22 @@ func (s *shell) run() int {
 			return sc.Text(), nil
 		}
 	}
-	fmt.Fprintf(s.out, "esl shell: connected to %s. Type /help for commands, /exit to leave.\n", s.o.addr())
+	if interactive {
+		fmt.Fprintf(s.out, "esl shell: connected to %s. Type /help for commands, /exit to leave.\n", s.o.addr())
+	}
 
 	printerDone := make(chan struct{})
 	go func() {
 		defer close(printerDone)
 		s.printItems()
 	}()
-	type readResult struct {
-		line string
-		err  error
-	}
 	status := 0
 	for {
 		line, err := lines()
+		if s.lost.Load() {
+			status = 1
+			break
+		}
 		if err != nil {
 			break
 		}
@@ -221,12 +227,42 @@ func (s *shell) run() int {
 			break
 		}
 	}
+	if status == 0 {
+		s.awaitJobs()
+	}
 	s.l.Close()
 	<-printerDone
 	if s.term != nil {
 		io.WriteString(s.e.Stdout, "\r\n")
 	}
 	return status
+}
+
+// awaitJobs waits a little for the results of bgapi jobs still running,
+// so that a script piped into the shell sees them before it exits.
+func (s *shell) awaitJobs() {
+	limit := s.o.Timeout
+	if limit <= 0 {
+		limit = 10 * time.Second
+	}
+	t := time.NewTimer(limit)
+	defer t.Stop()
+	for {
+		s.mu.Lock()
+		n := len(s.waiting)
+		s.mu.Unlock()
+		if n == 0 {
+			return
+		}
+		select {
+		case <-s.finished:
+		case <-t.C:
+			fmt.Fprintf(s.out, "%d bgapi job(s) still running; not waiting for them\n", n)
+			return
+		case <-s.ctx.Done():
+			return
+		}
+	}
 }
 
 // printItems shows what arrives on the link as it arrives.
@@ -255,12 +291,20 @@ func (s *shell) printItems() {
 			} else {
 				fmt.Fprintln(s.out, strings.TrimRight(it.Job.Body, "\n"))
 			}
+			select {
+			case s.finished <- struct{}{}:
+			default:
+			}
 		case it.Event != nil:
 			if only != "" && it.Event.UniqueID() != only && it.Event.Get("Other-Leg-Unique-ID") != only {
 				continue
 			}
 			writeEventText(s.out, it.Event, s.colour, false)
 		case it.Notice != "":
+			if it.Down {
+				s.lost.Store(true)
+				it.Notice += " (press Enter to leave)"
+			}
 			if s.colour {
 				fmt.Fprintf(s.out, "%s*** %s%s\n", colYellow, it.Notice, colReset)
 			} else {
@@ -495,5 +539,3 @@ func sortedUnique(s []string) []string {
 	}
 	return out
 }
-
-var _ = time.Second

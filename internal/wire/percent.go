@@ -1,23 +1,31 @@
 package wire
 
+import "bytes"
+
 // PercentDecode appends the decoding of s to dst: every %XX (hex, either
 // case) becomes its byte; anything else, including '+' and a stray '%', is
-// copied unchanged, as libesl's esl_url_decode does.
+// copied unchanged, as libesl's esl_url_decode does. dst may be s[:0] (or
+// start at s's first byte) to decode in place.
 func PercentDecode(dst, s []byte) []byte {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == '%' && i+2 < len(s) {
-			if h, ok := unhex(s[i+1]); ok {
-				if l, ok := unhex(s[i+2]); ok {
+	for {
+		k := bytes.IndexByte(s, '%')
+		if k < 0 {
+			return append(dst, s...)
+		}
+		dst = append(dst, s[:k]...)
+		s = s[k:]
+		if len(s) >= 3 {
+			if h, ok := unhex(s[1]); ok {
+				if l, ok := unhex(s[2]); ok {
 					dst = append(dst, h<<4|l)
-					i += 2
+					s = s[3:]
 					continue
 				}
 			}
 		}
-		dst = append(dst, c)
+		dst = append(dst, '%')
+		s = s[1:]
 	}
-	return dst
 }
 
 func unhex(c byte) (byte, bool) {

@@ -1,0 +1,183 @@
+package esl
+
+import (
+	"bufio"
+	"context"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// loopbackFS serves one client over loopback TCP: it authenticates,
+// answers api commands with a short api/response (flushing only when no
+// more input is buffered, as a busy FreeSWITCH does), and when it sees
+// `event` it replies and then writes events frames from the events func.
+type loopbackFS struct {
+	ln     net.Listener
+	events func(w *bufio.Writer)
+	wg     sync.WaitGroup
+}
+
+func startLoopbackFS(tb testing.TB, events func(w *bufio.Writer)) *loopbackFS {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	f := &loopbackFS{ln: ln, events: events}
+	f.wg.Add(1)
+	go f.accept()
+	tb.Cleanup(func() {
+		ln.Close()
+		f.wg.Wait()
+	})
+	return f
+}
+
+func (f *loopbackFS) accept() {
+	defer f.wg.Done()
+	for {
+		nc, err := f.ln.Accept()
+		if err != nil {
+			return
+		}
+		f.wg.Add(1)
+		go func() {
+			defer f.wg.Done()
+			defer nc.Close()
+			f.serve(nc)
+		}()
+	}
+}
+
+func (f *loopbackFS) serve(nc net.Conn) {
+	br := bufio.NewReaderSize(nc, 64<<10)
+	bw := bufio.NewWriterSize(nc, 64<<10)
+	bw.WriteString("Content-Type: auth/request\n\n")
+	bw.Flush()
+	for {
+		cmd, err := readCommand(br)
+		if err != nil {
+			return
+		}
+		line, _, _ := strings.Cut(string(cmd), "\n")
+		switch {
+		case strings.HasPrefix(line, "api "):
+			bw.WriteString("Content-Type: api/response\nContent-Length: 3\n\n+OK")
+		case strings.HasPrefix(line, "event "):
+			bw.WriteString("Content-Type: command/reply\nReply-Text: +OK event listener enabled plain\n\n")
+			if f.events != nil {
+				f.events(bw)
+			}
+		case line == "exit":
+			bw.WriteString("Content-Type: command/reply\nReply-Text: +OK bye\n\n")
+			bw.Flush()
+			return
+		default:
+			bw.WriteString("Content-Type: command/reply\nReply-Text: +OK accepted\n\n")
+		}
+		if br.Buffered() == 0 {
+			if bw.Flush() != nil {
+				return
+			}
+		}
+	}
+}
+
+func benchAPI(b *testing.B, callers int) {
+	fs := startLoopbackFS(b, nil)
+	ctx := context.Background()
+	c, err := Dial(ctx, fs.ln.Addr().String())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	var wg sync.WaitGroup
+	per := b.N / callers
+	extra := b.N % callers
+	for i := range callers {
+		n := per
+		if i < extra {
+			n++
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range n {
+				if _, err := c.API(ctx, "status"); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "calls/s")
+}
+
+// BenchmarkAPI measures pipelined api throughput on one connection: one
+// caller waiting for each reply in turn, and 64 concurrent callers.
+func BenchmarkAPI(b *testing.B) {
+	b.Run("callers=1", func(b *testing.B) { benchAPI(b, 1) })
+	b.Run("callers=64", func(b *testing.B) { benchAPI(b, 64) })
+}
+
+// BenchmarkEventIngest measures end-to-end event ingest over loopback TCP:
+// a real CHANNEL_STATE event from the call-plain capture, sent as fast as
+// the socket takes it, read, decoded and delivered to one subscriber,
+// which must see every one of them (zero loss).
+func BenchmarkEventIngest(b *testing.B) {
+	cp := loadCapture(b, "call-plain")
+	var frame []byte
+	for _, f := range cp.frames {
+		if frameType(f) == "text/event-plain" && strings.Contains(string(f), "Event-Name: CHANNEL_STATE") {
+			frame = f
+			break
+		}
+	}
+	if frame == nil {
+		b.Fatal("no event in capture")
+	}
+	n := b.N
+	fs := startLoopbackFS(b, func(w *bufio.Writer) {
+		for range n {
+			w.Write(frame)
+		}
+	})
+	ctx := context.Background()
+	c, err := Dial(ctx, fs.ln.Addr().String())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	sub := c.Listen(WithBuffer(1<<16), WithOverflow(Block), WithBlockLimit(-1))
+	defer sub.Close()
+	b.ReportAllocs()
+	b.SetBytes(int64(len(frame)))
+	b.ResetTimer()
+	start := time.Now()
+	if err := c.Subscribe(ctx, EventAll); err != nil {
+		b.Fatal(err)
+	}
+	got := 0
+	for got < n {
+		m, ok := sub.Next(ctx)
+		if !ok {
+			b.Fatal("stream ended")
+		}
+		if m.Kind != KindEvent {
+			b.Fatalf("unexpected %v", m.Kind)
+		}
+		got++
+	}
+	el := time.Since(start)
+	b.StopTimer()
+	if sub.Lost() != 0 {
+		b.Fatalf("lost %d events", sub.Lost())
+	}
+	b.ReportMetric(float64(n)/el.Seconds(), "events/s")
+}

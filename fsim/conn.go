@@ -1,0 +1,306 @@
+package fsim
+
+import (
+	"bufio"
+	"net"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// listener is one event-socket connection, inbound or outbound: mes.c's
+// listener struct. Its run goroutine is FreeSWITCH's connection thread: it
+// executes commands one after another, writes their replies, and drains the
+// event and log queues only while no command is pending.
+type listener struct {
+	sim      *Sim
+	nc       net.Conn
+	bw       *bufio.Writer
+	outbound bool
+
+	cmds    chan *command
+	partial atomic.Bool // a command is partly received: events stall
+	wake    chan struct{}
+	done    chan struct{} // closed when run returns
+	killMu  sync.Once
+	killed  chan struct{}
+	killMsg atomic.Pointer[string]
+
+	// Guarded by mu: what the dispatcher reads.
+	mu         sync.Mutex
+	types      [numEvents]bool
+	subclasses map[string]bool
+	eventsOn   bool
+	filters    []filter
+	myevents   bool
+	myUUID     string
+	queue      []*event
+	lost       int
+	logOn      bool
+	logLevel   int
+	logs       []*logLine
+	lostLogs   int
+	format     int
+
+	// Owned by the run goroutine.
+	allowed      permissions
+	authed       bool
+	session      *channel
+	async, full  bool
+	linger       bool
+	lingerSecs   int
+	lingering    bool
+	lingerTimer  Timer
+	lingerDone   chan struct{}
+	firstCmd     bool
+	sessionEnded bool
+	stall        time.Duration
+	firstC       chan struct{}
+	faults       chan func()
+	firstTimer   Timer
+}
+
+// command is one parsed client command (§1.3).
+type command struct {
+	line    string // the first line, without CR/LF
+	raw     string // the whole header block (FreeSWITCH's "Command")
+	headers []wireHeader
+	body    string
+	hasBody bool
+	fatal   bool // bad Content-Length: disconnect
+}
+
+func (c *command) header(name string) string {
+	for _, h := range c.headers {
+		if equalFold(h.Name, name) {
+			return h.Value
+		}
+	}
+	return ""
+}
+
+func (s *Sim) newListener(nc net.Conn, session *channel) *listener {
+	l := &listener{
+		sim:        s,
+		nc:         nc,
+		bw:         bufio.NewWriterSize(nc, 64<<10),
+		cmds:       make(chan *command, 64),
+		wake:       make(chan struct{}, 1),
+		done:       make(chan struct{}),
+		killed:     make(chan struct{}),
+		subclasses: map[string]bool{},
+		session:    session,
+		outbound:   session != nil,
+		lingerDone: make(chan struct{}, 1),
+		allowed:    fullPermissions,
+		faults:     make(chan func(), 4),
+	}
+	return l
+}
+
+// signal wakes the run goroutine without blocking.
+func (l *listener) signal() {
+	select {
+	case l.wake <- struct{}{}:
+	default:
+	}
+}
+
+// kill ends the connection from outside the run goroutine, sending msg as
+// the final disconnect notice (if the socket still takes it).
+func (l *listener) kill(msg string) {
+	l.killMu.Do(func() {
+		l.killMsg.Store(&msg)
+		close(l.killed)
+	})
+}
+
+// serveInbound runs an accepted inbound connection.
+func (l *listener) serveInbound() {
+	defer l.nc.Close()
+	if !l.sim.allowed(l.nc.RemoteAddr()) {
+		l.bw.WriteString("Content-Type: text/rude-rejection\nContent-Length: 24\n\n" + rudeRejection)
+		l.writeNotice(noticeGoodbye)
+		l.bw.Flush()
+		return
+	}
+	l.armFirst()
+	l.sim.addListener(l)
+	defer l.sim.removeListener(l)
+	l.bw.WriteString(frameAuthRequest)
+	if l.bw.Flush() != nil {
+		l.firstTimer.Stop()
+		return
+	}
+	l.run()
+}
+
+// armFirst starts the 25 s wait for the first command, inbound and
+// outbound alike (before the greeting, so a test that has read the greeting
+// knows the timer runs).
+func (l *listener) armFirst() {
+	ch := make(chan struct{})
+	l.firstC = ch
+	l.firstTimer = l.sim.clock.AfterFunc(25*time.Second, func() { close(ch) })
+}
+
+// run is the connection thread.
+func (l *listener) run() {
+	readerDone := make(chan struct{})
+	go func() {
+		defer close(readerDone)
+		l.readLoop()
+	}()
+	defer func() {
+		close(l.done)
+		l.nc.Close()
+		<-readerDone
+		if l.lingerTimer != nil {
+			l.lingerTimer.Stop()
+		}
+		if l.session != nil {
+			l.session.detach(l)
+		}
+	}()
+	first, firstTimer := l.firstC, l.firstTimer
+	defer firstTimer.Stop()
+	gotFirst := false
+	for {
+		if len(l.cmds) == 0 && !l.partial.Load() {
+			if !l.drain() {
+				return
+			}
+		}
+		if l.checkSession() {
+			l.finish(noticeGoodbye)
+			return
+		}
+		if l.bw.Flush() != nil {
+			return
+		}
+		var firstC <-chan struct{}
+		if !gotFirst {
+			firstC = first
+		}
+		select {
+		case c, ok := <-l.cmds:
+			if !ok {
+				// Peer closed or read error: FreeSWITCH still tries its notice.
+				l.finish(noticeGoodbye)
+				return
+			}
+			if !gotFirst {
+				gotFirst = true
+				firstTimer.Stop()
+			}
+			if c.fatal {
+				l.finish(noticeGoodbye)
+				return
+			}
+			quit := l.handle(c)
+			if l.stall > 0 {
+				d := l.stall
+				l.stall = 0
+				l.bw.Flush()
+				l.sleep(d)
+			}
+			if quit {
+				l.finish(noticeGoodbye)
+				return
+			}
+		case <-l.wake:
+		case f := <-l.faults:
+			f()
+			if l.stall > 0 {
+				d := l.stall
+				l.stall = 0
+				l.bw.Flush()
+				l.sleep(d)
+			}
+		case <-l.lingerDone:
+			l.finish(noticeGoodbye)
+			return
+		case <-firstC:
+			l.finish(noticeGoodbye)
+			return
+		case <-l.killed:
+			msg := *l.killMsg.Load()
+			if msg != "" {
+				l.finish(msg)
+			}
+			return
+		}
+	}
+}
+
+// sleep blocks the connection thread for d on the simulator's clock (a
+// stall fault), unless the connection is killed meanwhile.
+func (l *listener) sleep(d time.Duration) {
+	ch := make(chan struct{})
+	t := l.sim.clock.AfterFunc(d, func() { close(ch) })
+	defer t.Stop()
+	select {
+	case <-ch:
+	case <-l.killed:
+	}
+}
+
+// finish writes the final disconnect notice.
+func (l *listener) finish(msg string) {
+	l.writeNotice(msg)
+	l.bw.Flush()
+}
+
+// writeNotice writes a text/disconnect-notice frame (§6.3).
+func (l *listener) writeNotice(msg string) {
+	b := l.bw
+	b.WriteString("Content-Type: text/disconnect-notice\n")
+	if l.session != nil {
+		b.WriteString("Controlled-Session-UUID: " + l.session.uuid() + "\nContent-Disposition: disconnect\n")
+	}
+	b.WriteString("Content-Length: " + strconv.Itoa(len(msg)) + "\n\n" + msg)
+}
+
+// writeReply writes a command/reply frame; texts starting with "~" are raw
+// header text, as in listener_run.
+func (l *listener) writeReply(text string) {
+	if len(text) > 511 {
+		text = text[:511]
+	}
+	if len(text) > 0 && text[0] == '~' {
+		l.bw.WriteString("Content-Type: command/reply\n" + text[1:])
+		return
+	}
+	l.bw.WriteString("Content-Type: command/reply\nReply-Text: " + text + "\n\n")
+}
+
+func (l *listener) writeAPI(body string) {
+	l.bw.WriteString("Content-Type: api/response\nContent-Length: " + strconv.Itoa(len(body)) + "\n\n" + body)
+}
+
+// drain writes queued log lines and events. It reports false if the socket
+// failed.
+func (l *listener) drain() bool {
+	for {
+		l.mu.Lock()
+		logs, evs := l.logs, l.queue
+		l.logs, l.queue = nil, nil
+		format := l.format
+		l.mu.Unlock()
+		if len(logs) == 0 && len(evs) == 0 {
+			return true
+		}
+		for _, ln := range logs {
+			ln.write(l.bw)
+		}
+		for _, e := range evs {
+			if _, err := l.bw.Write(e.frame(format)); err != nil {
+				return false
+			}
+		}
+		if l.bw.Flush() != nil {
+			return false
+		}
+	}
+}

@@ -1,0 +1,186 @@
+package fsim
+
+import (
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/eslkit/esl/internal/wire"
+)
+
+// event is one fired event. Once fired it is immutable and shared by every
+// listener that queued it (FreeSWITCH queues duplicates; sharing is the
+// same thing without the copies). Serialisations are made at send time and
+// cached per format, so ten subscribers pay for one encoding.
+type event struct {
+	id       int
+	subclass string
+	headers  []wire.Header
+	body     string
+	hasBody  bool
+	enc      [3]atomic.Pointer[[]byte]
+}
+
+// get returns the first value of header name (case-insensitive).
+func (e *event) get(name string) string {
+	for i := range e.headers {
+		if wire.EqualFold(e.headers[i].Name, name) {
+			return e.headers[i].Value
+		}
+	}
+	return ""
+}
+
+func (e *event) lookup(name string) (string, bool) {
+	for i := range e.headers {
+		if wire.EqualFold(e.headers[i].Name, name) {
+			return e.headers[i].Value, true
+		}
+	}
+	return "", false
+}
+
+// add appends a header. Like switch_event_add_header, an empty value is not
+// stored, and a value starting with ARRAY:: becomes an array header.
+func (e *event) add(name, value string) {
+	if value == "" {
+		return
+	}
+	h := wire.Header{Name: name, Value: value}
+	if len(value) > 7 && value[:7] == "ARRAY::" {
+		h.Array = splitArray(value[7:])
+		h.Value = h.Array[0]
+	}
+	e.headers = append(e.headers, h)
+}
+
+// set replaces the value of an existing header or appends it (the unique
+// header behaviour of CHANNEL_DATA).
+func (e *event) set(name, value string) {
+	for i := range e.headers {
+		if wire.EqualFold(e.headers[i].Name, name) {
+			e.headers = append(e.headers[:i], e.headers[i+1:]...)
+			break
+		}
+	}
+	e.add(name, value)
+}
+
+func (e *event) setBody(b string) { e.body, e.hasBody = b, true }
+
+func splitArray(v string) []string {
+	var out []string
+	for {
+		i := -1
+		for j := 0; j+1 < len(v); j++ {
+			if v[j] == '|' && v[j+1] == ':' {
+				i = j
+				break
+			}
+		}
+		if i < 0 {
+			return append(out, v)
+		}
+		out = append(out, v[:i])
+		v = v[i+2:]
+	}
+}
+
+// scalar is the header's single-string form: ARRAY::a|:b for arrays.
+func scalar(h *wire.Header) string {
+	if len(h.Array) <= 1 {
+		return h.Value
+	}
+	n := 7
+	for _, v := range h.Array {
+		n += len(v) + 2
+	}
+	b := make([]byte, 0, n)
+	b = append(b, "ARRAY::"...)
+	for i, v := range h.Array {
+		if i > 0 {
+			b = append(b, "|:"...)
+		}
+		b = append(b, v...)
+	}
+	return string(b)
+}
+
+// origin says where FreeSWITCH would have created an event (the
+// Event-Calling-* headers).
+type origin struct {
+	file, fn string
+	line     int
+}
+
+// newEvent creates an event with the standard headers of
+// switch_event_prep_for_delivery, taking the next global sequence number
+// (every created event consumes one, delivered or not).
+func (s *Sim) newEvent(id int, subclass string, o origin) *event {
+	e := &event{id: id, subclass: subclass, headers: make([]wire.Header, 0, 24)}
+	if subclass != "" {
+		e.headers = append(e.headers, wire.Header{Name: "Event-Subclass", Value: subclass})
+	}
+	s.stdHeaders(e, eventNames[id], o)
+	return e
+}
+
+// stdHeaders appends the thirteen standard headers.
+func (s *Sim) stdHeaders(e *event, name string, o origin) {
+	now := s.clock.Now()
+	seq := s.seq.Add(1)
+	local := now.In(s.loc)
+	e.headers = append(e.headers,
+		wire.Header{Name: "Event-Name", Value: name},
+		wire.Header{Name: "Core-UUID", Value: s.coreUUID},
+		wire.Header{Name: "FreeSWITCH-Hostname", Value: s.opts.Hostname},
+		wire.Header{Name: "FreeSWITCH-Switchname", Value: s.opts.Switchname},
+		wire.Header{Name: "FreeSWITCH-IPv4", Value: s.opts.IPv4},
+		wire.Header{Name: "FreeSWITCH-IPv6", Value: s.opts.IPv6},
+		wire.Header{Name: "Event-Date-Local", Value: local.Format("2006-01-02 15:04:05")},
+		wire.Header{Name: "Event-Date-GMT", Value: now.UTC().Format(time.RFC1123)},
+		wire.Header{Name: "Event-Date-Timestamp", Value: strconv.FormatInt(now.UnixMicro(), 10)},
+		wire.Header{Name: "Event-Calling-File", Value: o.file},
+		wire.Header{Name: "Event-Calling-Function", Value: o.fn},
+		wire.Header{Name: "Event-Calling-Line-Number", Value: strconv.Itoa(o.line)},
+		wire.Header{Name: "Event-Sequence", Value: strconv.FormatUint(seq, 10)},
+	)
+}
+
+// Formats of a listener.
+const (
+	fmtPlain = iota
+	fmtJSON
+	fmtXML
+)
+
+var formatNames = [...]string{"plain", "json", "xml"}
+
+// frame returns the complete frame for the event in format f, encoding it
+// on first use.
+func (e *event) frame(f int) []byte {
+	if p := e.enc[f].Load(); p != nil {
+		return *p
+	}
+	var b []byte
+	switch f {
+	case fmtJSON:
+		b = encodeFrame(b, "text/event-json", e, appendJSON)
+	case fmtXML:
+		b = encodeFrame(b, "text/event-xml", e, appendXML)
+	default:
+		b = encodeFrame(b, "text/event-plain", e, appendPlain)
+	}
+	e.enc[f].Store(&b)
+	return b
+}
+
+func encodeFrame(dst []byte, ctype string, e *event, enc func([]byte, *event) []byte) []byte {
+	body := enc(make([]byte, 0, 64*len(e.headers)+len(e.body)), e)
+	dst = append(dst, "Content-Length: "...)
+	dst = strconv.AppendInt(dst, int64(len(body)), 10)
+	dst = append(dst, "\nContent-Type: "...)
+	dst = append(dst, ctype...)
+	dst = append(dst, "\n\n"...)
+	return append(dst, body...)
+}

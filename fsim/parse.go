@@ -1,0 +1,177 @@
+package fsim
+
+import (
+	"bufio"
+	"io"
+	"strings"
+)
+
+// Limits of mes.c read_packet.
+const (
+	maxCommandBlock = 10485760
+	maxCommandBody  = 16777216
+)
+
+// readLoop parses commands off the socket and hands them to run. It ends
+// at EOF, on a read error, or after a fatal framing error (which it passes
+// on so that run can send the notice).
+func (l *listener) readLoop() {
+	defer close(l.cmds)
+	br := bufio.NewReaderSize(l.nc, 64<<10)
+	for {
+		c, err := readCommand(br, &l.partial)
+		if c != nil {
+			select {
+			case l.cmds <- c:
+			case <-l.done:
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+type partialFlag interface{ Store(bool) }
+
+// readCommand reads one command block as read_packet does: leading CR/LF
+// are skipped, the block ends at an empty line (CRs ignored), the first
+// line is the command, later lines are "Name: value" headers (value after
+// the spaces that follow the first colon, not URL-decoded), and a
+// Content-Length header makes that many body bytes follow.
+func readCommand(br *bufio.Reader, partial partialFlag) (*command, error) {
+	for {
+		b, err := br.ReadByte()
+		if err != nil {
+			return nil, err
+		}
+		if b != '\r' && b != '\n' {
+			br.UnreadByte()
+			break
+		}
+	}
+	partial.Store(true)
+	defer partial.Store(false)
+	var raw strings.Builder
+	var lines []string
+	for {
+		line, err := br.ReadString('\n')
+		if err != nil {
+			if err == io.EOF {
+				return nil, io.ErrUnexpectedEOF
+			}
+			return nil, err
+		}
+		raw.WriteString(line)
+		t := strings.TrimRight(line, "\r\n")
+		if t == "" {
+			break
+		}
+		lines = append(lines, t)
+		if raw.Len() >= maxCommandBlock {
+			break
+		}
+	}
+	c := &command{raw: raw.String()}
+	if len(lines) > 0 {
+		c.line = lines[0]
+		if i := strings.IndexAny(c.line, "\r\n"); i >= 0 {
+			c.line = c.line[:i]
+		}
+	}
+	clen := -1
+	for _, ln := range lines[min(1, len(lines)):] {
+		i := strings.IndexByte(ln, ':')
+		if i < 0 {
+			continue
+		}
+		name, value := ln[:i], strings.TrimLeft(ln[i+1:], " ")
+		h := wireHeader{Name: name, Value: value}
+		if strings.HasPrefix(value, "ARRAY::") {
+			h.Array = splitArray(value[7:])
+			h.Value = h.Array[0]
+		}
+		c.headers = append(c.headers, h)
+		if equalFold(name, "Content-Length") {
+			n := catoi(value)
+			if n < 0 || n > maxCommandBody {
+				c.fatal = true
+				return c, nil
+			}
+			clen = n
+		}
+	}
+	if clen >= 0 {
+		buf := make([]byte, clen)
+		if _, err := io.ReadFull(br, buf); err != nil {
+			return nil, io.ErrUnexpectedEOF
+		}
+		c.body, c.hasBody = string(buf), true
+	}
+	return c, nil
+}
+
+// atoi parses an optionally signed decimal number (C atoi without the
+// silent garbage tolerance for the sign check we need).
+func atoi(s string) (int, bool) {
+	s = strings.TrimSpace(s)
+	neg := false
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		neg = s[0] == '-'
+		s = s[1:]
+	}
+	if s == "" {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			break
+		}
+		n = n*10 + int(s[i]-'0')
+		if n > 1<<31 {
+			return 1 << 31, true
+		}
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
+}
+
+// catoi is C's atoi: leading digits, 0 otherwise.
+func catoi(s string) int {
+	n, ok := atoi(s)
+	if !ok {
+		return 0
+	}
+	return n
+}
+
+// hasPrefixFold is strncasecmp(s, prefix, len(prefix)) == 0.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && equalFold(s[:len(prefix)], prefix)
+}
+
+func equalFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if x == y {
+			continue
+		}
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
