@@ -83,6 +83,11 @@ func (s *tmuxSession) text(txt string) { s.tmux("send-keys", "-t", s.name, "-l",
 // screen returns what the terminal shows now.
 func (s *tmuxSession) screen() string { return s.tmux("capture-pane", "-p", "-t", s.name) }
 
+// history returns the screen and what scrolled off it.
+func (s *tmuxSession) history() string {
+	return s.tmux("capture-pane", "-p", "-S", "-2000", "-t", s.name)
+}
+
 // waitFor polls the screen until ok says yes, failing the test with the
 // last screen after the deadline. Polling is how a terminal is watched.
 func (s *tmuxSession) waitFor(what string, d time.Duration, ok func(screen string) bool) string {
