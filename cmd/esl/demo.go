@@ -203,7 +203,7 @@ func runDemoWith(ctx context.Context, e *env, every time.Duration, live, colour 
 	stats.mu.Lock()
 	defer stats.mu.Unlock()
 	sum := &demoSummary{
-		DurationSec: time.Since(started).Round(time.Millisecond).Seconds(),
+		DurationSec: float64(time.Since(started).Milliseconds()) / 1000,
 		CallsPlaced: stats.placed.Load(), Calls: map[callKind]int64{},
 		IVRSessions: stats.ivr.Load(), Failed: stats.failed.Load(), Errors: append([]string{}, stats.errors...),
 		Events: map[string]int64{}, EventsTotal: stats.eventsTotal.Load(), Hangups: map[string]int64{},

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +18,7 @@ func TestShellInTerminal(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and drives tmux")
 	}
+	needTmux(t)
 	bin := buildESL(t)
 	sim := fsim.Run(t)
 	hist := filepath.Join(t.TempDir(), "history")
@@ -38,6 +40,41 @@ func TestShellInTerminal(t *testing.T) {
 	tm.waitText(5*time.Second, "/event CHANNEL_CREATE")
 	tm.keys("Enter")
 	tm.waitText(5*time.Second, "+OK event listener enabled")
+
+	// Other words complete through FreeSWITCH's console_complete, scripted
+	// here with the answers FreeSWITCH gives (switch_console.c).
+	var asked []string
+	var askedMu sync.Mutex
+	sim.HandleAPI("console_complete", func(args string) string {
+		askedMu.Lock()
+		asked = append(asked, args)
+		askedMu.Unlock()
+		switch args {
+		case "uuid_ki":
+			return "\n\n[           uuid_kill]\t\n\nwrite=7:uuid_kill "
+		case "show ch":
+			return "\n\n[            channels]\t[                chat]\t\n\nwrite=2:ch"
+		}
+		return "\n\n\n\n"
+	})
+	tm.text("uuid_ki")
+	tm.keys("Tab")
+	tm.waitText(5*time.Second, "> uuid_kill")
+	tm.keys("C-u")
+	tm.text("show ch")
+	tm.keys("Tab")
+	tm.waitText(5*time.Second, "channels  chat")
+	tm.keys("C-u")
+	// Without an answer from the server, common commands complete locally.
+	tm.text("vers")
+	tm.keys("Tab")
+	tm.waitText(5*time.Second, "> version")
+	tm.keys("C-u")
+	askedMu.Lock()
+	if strings.Join(asked, "|") != "uuid_ki|show ch|vers" {
+		t.Errorf("console_complete asked %q", asked)
+	}
+	askedMu.Unlock()
 
 	// Events are printed as they arrive, while the prompt stays usable.
 	body := sim.API("originate loopback/8888/default &park()")
@@ -91,6 +128,7 @@ func TestChannelsLiveView(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and drives tmux")
 	}
+	needTmux(t)
 	bin := buildESL(t)
 	sim := fsim.Run(t)
 	h, p := hostPort(t, sim.Addr())

@@ -24,6 +24,14 @@ func buildESL(t *testing.T) string {
 	return bin
 }
 
+// needTmux skips the test when tmux is not installed.
+func needTmux(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed (scripts/test.sh installs it)")
+	}
+}
+
 // tmuxSession is one detached tmux session running a command in a real
 // terminal of a fixed size.
 type tmuxSession struct {
@@ -37,9 +45,7 @@ type tmuxSession struct {
 // tmux is not installed.
 func startTmux(t *testing.T, env []string, argv ...string) *tmuxSession {
 	t.Helper()
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux is not installed (scripts/test.sh installs it)")
-	}
+	needTmux(t)
 	s := &tmuxSession{t: t, socket: filepath.Join(t.TempDir(), "tmux.sock"), name: "esltest"}
 	var shell strings.Builder
 	for _, kv := range env {
