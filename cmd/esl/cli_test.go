@@ -320,6 +320,9 @@ func TestChannelsOnceJSON(t *testing.T) {
 		}
 		uuids = append(uuids, uuid)
 	}
+	// originate returns when the call is answered; the A legs start
+	// park a moment later.
+	sim.Settle()
 	code, out, errs := runCLI(t, context.Background(), append([]string{"channels", "--once", "--json"}, connArgs(t, sim)...)...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
