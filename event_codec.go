@@ -1,6 +1,8 @@
 package esl
 
 import (
+	"sync"
+
 	"github.com/eslkit/esl/internal/wire"
 )
 
@@ -30,28 +32,27 @@ func ParseEvent(contentType string, body []byte) (*Event, error) {
 	return ev, nil
 }
 
+var eventDecoders = sync.Pool{New: func() any { return new(wire.EventDecoder) }}
+
 func parseEventInto(ev *Event, contentType string, body []byte) error {
-	w, err := wire.Decode(contentType, body)
-	if err != nil {
-		return err
-	}
-	ev.ev = *w
-	return nil
+	d := eventDecoders.Get().(*wire.EventDecoder)
+	defer eventDecoders.Put(d)
+	return d.DecodeCompact(&ev.c, contentType, body)
 }
 
 // AppendPlain appends the event as FreeSWITCH serialises it for
 // text/event-plain (the frame body, without the outer frame headers).
-func (e *Event) AppendPlain(dst []byte) []byte { return wire.AppendPlain(dst, &e.ev) }
+func (e *Event) AppendPlain(dst []byte) []byte { return wire.AppendPlainCompact(dst, &e.c) }
 
 // AppendJSON appends the event as FreeSWITCH serialises it for
 // text/event-json: one unformatted object, keys in header order (repeats
 // kept), string values, arrays for multi-valued headers, and
 // "Content-Length" and "_body" at the end when there is a body.
-func (e *Event) AppendJSON(dst []byte) []byte { return wire.AppendJSON(dst, &e.ev) }
+func (e *Event) AppendJSON(dst []byte) []byte { return wire.AppendJSONCompact(dst, &e.c) }
 
 // AppendXML appends the event as FreeSWITCH serialises it for
 // text/event-xml.
-func (e *Event) AppendXML(dst []byte) []byte { return wire.AppendXML(dst, &e.ev) }
+func (e *Event) AppendXML(dst []byte) []byte { return wire.AppendXMLCompact(dst, &e.c) }
 
 // MarshalJSON returns FreeSWITCH's JSON event object (see AppendJSON).
 func (e *Event) MarshalJSON() ([]byte, error) { return e.AppendJSON(nil), nil }
@@ -59,11 +60,9 @@ func (e *Event) MarshalJSON() ([]byte, error) { return e.AppendJSON(nil), nil }
 // UnmarshalJSON decodes a FreeSWITCH JSON event object, keeping repeated
 // keys and their order.
 func (e *Event) UnmarshalJSON(b []byte) error {
-	w, err := wire.DecodeJSON(b)
-	if err != nil {
+	if err := parseEventInto(e, ContentEventJSON, b); err != nil {
 		return &EventError{Offset: -1, ContentType: ContentEventJSON, Err: err}
 	}
-	e.ev = *w
 	return nil
 }
 
@@ -73,17 +72,16 @@ func (e *Event) Equal(o *Event) bool {
 	if e == nil || o == nil {
 		return e == o
 	}
-	a, b := e.ev.Headers, o.ev.Headers
-	if len(a) != len(b) || e.ev.Body != o.ev.Body {
+	if e.Len() != o.Len() || e.c.Body != o.c.Body {
 		return false
 	}
-	for i := range a {
-		if a[i].Name != b[i].Name || a[i].Value != b[i].Value || len(a[i].Array) != len(b[i].Array) ||
-			(a[i].Array == nil) != (b[i].Array == nil) {
+	for i := range e.c.Spans {
+		a, b := e.c.Header(i), o.c.Header(i)
+		if a.Name != b.Name || a.Value != b.Value || len(a.Array) != len(b.Array) || (a.Array == nil) != (b.Array == nil) {
 			return false
 		}
-		for j := range a[i].Array {
-			if a[i].Array[j] != b[i].Array[j] {
+		for j := range a.Array {
+			if a.Array[j] != b.Array[j] {
 				return false
 			}
 		}
@@ -93,10 +91,10 @@ func (e *Event) Equal(o *Event) bool {
 
 // decodeEventWith decodes the body of an event frame with d, whose scratch
 // space is reused across calls (keep one per reader goroutine): three
-// allocations per event. The Event shares no memory with body.
+// allocations per event (four with array headers). The Event shares no memory with body.
 func decodeEventWith(d *wire.EventDecoder, contentType string, body []byte) (*Event, error) {
 	ev := new(Event)
-	if err := d.Decode(&ev.ev, contentType, body); err != nil {
+	if err := d.DecodeCompact(&ev.c, contentType, body); err != nil {
 		return nil, err
 	}
 	return ev, nil

@@ -17,6 +17,7 @@ type apiFunc func(s *Sim, c *apiCall) (string, bool)
 type apiCall struct {
 	cmd, args string
 	owner     *channel // the session of the requesting socket, if any
+	counted   bool     // runs as a counted activity (bgapi)
 }
 
 var apiTable map[string]apiFunc
@@ -42,6 +43,10 @@ func init() {
 // runAPI executes an API command as switch_api_execute does: the API
 // event is created first and fired after the command returns.
 func (s *Sim) runAPI(cmd, args string, owner *channel) (string, bool) {
+	return s.runAPICounted(cmd, args, owner, false)
+}
+
+func (s *Sim) runAPICounted(cmd, args string, owner *channel, counted bool) (string, bool) {
 	cmd, args = strings.TrimSpace(cmd), strings.TrimSpace(args)
 	ev := s.newEvent(evAPI, "", origin{"switch_loadable_module.c", "switch_api_execute", 3140})
 	ev.add("API-Command", cmd)
@@ -50,7 +55,7 @@ func (s *Sim) runAPI(cmd, args string, owner *channel) (string, bool) {
 	if f := s.hooks.api(cmd); f != nil {
 		out, ok = f(args), true
 	} else if f := apiTable[strings.ToLower(cmd)]; f != nil {
-		out, ok = f(s, &apiCall{cmd: cmd, args: args, owner: owner})
+		out, ok = f(s, &apiCall{cmd: cmd, args: args, owner: owner, counted: counted})
 	} else {
 		return fmt.Sprintf(apiCommandNotFound, cmd), false
 	}
@@ -88,7 +93,7 @@ func (s *Sim) bgapi(job, cmd, args string, owner *channel) {
 	go func() {
 		defer s.wg.Done()
 		defer s.sched.leave()
-		out, _ := s.runAPI(cmd, args, owner)
+		out, _ := s.runAPICounted(cmd, args, owner, true)
 		ev := s.newEvent(evBackgroundJob, "", origin{"mod_event_socket.c", "api_exec", 1580})
 		ev.add("Job-UUID", job)
 		if owner != nil {

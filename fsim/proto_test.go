@@ -177,7 +177,11 @@ func TestAPIBasics(t *testing.T) {
 		"no_such_command":        "-ERR no_such_command Command not found!\n",
 		"version":                "FreeSWITCH Version 1.11.3-dev~64bit ( 64bit)\n",
 		"show channels":          "\n0 total.\n",
-		"show channels as json":  "{\"row_count\": 0}\n",
+		"originate":              originateUsage,
+		"uuid_kill 00000000-0000-0000-0000-000000000000":     "-ERR No such channel!\n",
+		"originate error/USER_BUSY &park":                    "-ERR USER_BUSY\n",
+		"uuid_hold off 11111111-2222-3333-4444-555555555555": "-ERR Operation failed\n",
+		"show channels as json":                              "{\"row_count\": 0}\n",
 	}
 	for cmd, want := range cases {
 		if got := c.api(cmd); got != want {

@@ -3,6 +3,7 @@ package track
 import (
 	"maps"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/eslkit/esl"
@@ -43,14 +44,15 @@ func (t *Tracker) Apply(ev *esl.Event) {
 			t.stats.Late++
 			return
 		}
-		c = &Channel{UniqueID: f.uuid, State: esl.CSNone}
-		if id, ok := t.legCall[f.uuid]; ok {
+		u := strings.Clone(f.uuid) // the event's strings share one buffer: keep none of them
+		c = &Channel{UniqueID: u, State: esl.CSNone}
+		if id, ok := t.legCall[u]; ok {
 			c.CallID = id
 			if call := t.calls[id]; call != nil && call.Bridged {
-				c.Peer = call.other(f.uuid)
+				c.Peer = call.other(u)
 			}
 		}
-		t.chans[f.uuid] = c
+		t.chans[u] = c
 		added = true
 	}
 	t.stats.Applied++
@@ -102,9 +104,11 @@ func (t *Tracker) Apply(ev *esl.Event) {
 // visible changed.
 func (t *Tracker) update(c *Channel, f *fields) bool {
 	ch := false
+	// Decoded header values are substrings of one buffer per event; a
+	// kept value is cloned so that it does not pin the whole event.
 	str := func(dst *string, v string) {
 		if v != "" && *dst != v {
-			*dst = v
+			*dst = strings.Clone(v)
 			ch = true
 		}
 	}
@@ -173,9 +177,11 @@ func (t *Tracker) update(c *Channel, f *fields) bool {
 	switch f.event {
 	case esl.EventChannelExecute:
 		if c.Application != f.app || c.ApplicationData != f.appData {
-			c.Application, c.ApplicationData, ch = t.interned(f.app), f.appData, true
+			c.Application, c.ApplicationData, ch = t.interned(f.app), strings.Clone(f.appData), true
 		}
-		c.appUUID = f.appUUID
+		if c.appUUID != f.appUUID {
+			c.appUUID = strings.Clone(f.appUUID)
+		}
 	case esl.EventChannelExecuteComplete:
 		// Only the application that is running ends; a completion of an
 		// outer application that was interrupted does not clear a newer one.
@@ -221,7 +227,7 @@ func (t *Tracker) update(c *Channel, f *fields) bool {
 					m = make(map[string]string, len(f.vars))
 				}
 			}
-			m[name] = h.Value
+			m[strings.Clone(name)] = strings.Clone(h.Value)
 		}
 		if m != nil {
 			c.Vars, ch = m, true
@@ -253,6 +259,7 @@ func (t *Tracker) interned(s string) string {
 	if v, ok := t.intern[s]; ok {
 		return v
 	}
+	s = strings.Clone(s)
 	if len(t.intern) < 4096 && len(s) <= 64 {
 		t.intern[s] = s
 	}
@@ -266,6 +273,7 @@ func (t *Tracker) rename(old, new string, now time.Time) {
 	if c == nil {
 		return
 	}
+	new = strings.Clone(new)
 	delete(t.chans, old)
 	t.bury(old, now)
 	t.stats.Renamed++
@@ -297,6 +305,7 @@ func (t *Tracker) rename(old, new string, now time.Time) {
 
 // bridge links a and b into one call (CHANNEL_BRIDGE, fired for A only).
 func (t *Tracker) bridge(a, b string, at time.Time, event string) {
+	a, b = strings.Clone(a), strings.Clone(b)
 	id := t.legCall[a]
 	call := t.calls[id]
 	if call == nil || call.other(a) != b {
@@ -403,6 +412,7 @@ func (t *Tracker) bury(uuid string, now time.Time) {
 	if _, ok := t.gone[uuid]; ok {
 		return
 	}
+	uuid = strings.Clone(uuid)
 	t.goneQ = append(t.goneQ, tombstone{uuid, now})
 	t.gone[uuid] = now
 }

@@ -1,6 +1,7 @@
 package track
 
 import (
+	"maps"
 	"slices"
 	"testing"
 
@@ -135,5 +136,27 @@ func TestRenameKeepsCallAndPeer(t *testing.T) {
 	tr.Apply(mk("CHANNEL_UUID", "n2", "Old-Unique-ID", "o2", "Channel-State", "CS_NEW"))
 	if c := mustChannel(t, tr, "n2"); c.State != esl.CSNew {
 		t.Fatalf("n2 = %+v", c)
+	}
+}
+
+func TestCountsAgreeWithSnapshot(t *testing.T) {
+	tr := New(Options{})
+	evs := captureEvents(t, "call-plain")
+	for i, ev := range evs {
+		tr.Apply(ev)
+		n, s := tr.Counts(), tr.Snapshot()
+		bridged := 0
+		for _, c := range s.Calls {
+			if c.Bridged {
+				bridged++
+			}
+		}
+		if n.Channels != len(s.Channels) || n.Calls != len(s.Calls) || n.Bridged != bridged || n.Answered != s.Answered ||
+			!maps.Equal(n.ByState, s.ByState) || !maps.Equal(n.ByCallState, s.ByCallState) {
+			t.Fatalf("after event %d: counts %+v, snapshot %d channels %d calls %v", i, n, len(s.Channels), len(s.Calls), s.ByState)
+		}
+		if ev.Get("Event-Name") == "CHANNEL_BRIDGE" && n.Bridged != 1 {
+			t.Fatalf("bridged %d after CHANNEL_BRIDGE", n.Bridged)
+		}
 	}
 }

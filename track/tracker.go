@@ -220,3 +220,39 @@ func (t *Tracker) Stats() Stats {
 	s.Calls = len(t.calls)
 	return s
 }
+
+// Counts is a summary of the tracker for metrics, without the channels.
+type Counts struct {
+	Channels    int                      // channels tracked
+	Calls       int                      // calls tracked (bridged or ending)
+	Bridged     int                      // calls bridged now
+	Answered    int                      // channels answered and not hung up
+	ByState     map[esl.ChannelState]int // channels per channel state
+	ByCallState map[esl.CallState]int    // channels per call state
+}
+
+// Counts summarises the tracker under one lock without copying channels,
+// for metrics scraped often from a large tracker.
+func (t *Tracker) Counts() Counts {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	n := Counts{
+		Channels:    len(t.chans),
+		Calls:       len(t.calls),
+		ByState:     make(map[esl.ChannelState]int),
+		ByCallState: make(map[esl.CallState]int),
+	}
+	for _, c := range t.chans {
+		n.ByState[c.State]++
+		n.ByCallState[c.CallState]++
+		if c.AnswerState == esl.AnswerAnswered {
+			n.Answered++
+		}
+	}
+	for _, c := range t.calls {
+		if c.Bridged {
+			n.Bridged++
+		}
+	}
+	return n
+}

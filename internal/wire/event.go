@@ -1,6 +1,7 @@
 package wire
 
 import (
+	"bytes"
 	"sync"
 	"unsafe"
 )
@@ -15,111 +16,270 @@ type Event struct {
 	Body    string
 }
 
-// span locates a header in the decoder's arena: name [ns,ne), value
-// [vs,ve). For a JSON array header, elems > 0 and the values are the next
-// elems entries of the decoder's element list starting at first.
-type span struct {
-	ns, ne, vs, ve int32
-	first, elems   int32
+// Compact is a decoded event in the form that costs least to build and to
+// keep: every name, value and the body live in one string, Data, and each
+// header is six offsets into it (no pointers, so the garbage collector
+// never scans them). Header(i) gives the i-th header as a Header.
+type Compact struct {
+	Data   string
+	Spans  []Span
+	Arrays []string // the values of array headers, referenced by Span.First/N
+	Body   string
 }
 
+// Span locates one header of a Compact event: its name is
+// Data[NameStart:NameEnd] and its (first) value Data[ValueStart:ValueEnd].
+// An array header has N > 0 values Arrays[First:First+N]; First == -1 with
+// N == 0 marks an empty array.
+type Span struct {
+	NameStart, NameEnd   int32
+	ValueStart, ValueEnd int32
+	First, N             int32
+}
+
+// Len returns the number of headers.
+func (c *Compact) Len() int { return len(c.Spans) }
+
+// Name returns the name of header i.
+func (c *Compact) Name(i int) string {
+	s := &c.Spans[i]
+	return c.Data[s.NameStart:s.NameEnd]
+}
+
+// Header returns header i.
+func (c *Compact) Header(i int) Header {
+	s := &c.Spans[i]
+	h := Header{Name: c.Data[s.NameStart:s.NameEnd], Value: c.Data[s.ValueStart:s.ValueEnd]}
+	if s.N > 0 {
+		h.Array = c.Arrays[s.First : s.First+s.N : s.First+s.N]
+	} else if s.First < 0 {
+		h.Array = []string{}
+	}
+	return h
+}
+
+// Lookup returns the first value of the first header called name (ASCII
+// case-insensitive) and whether there is one.
+func (c *Compact) Lookup(name string) (string, bool) {
+	for i := range c.Spans {
+		s := &c.Spans[i]
+		if int(s.NameEnd-s.NameStart) == len(name) && EqualFold(c.Data[s.NameStart:s.NameEnd], name) {
+			return c.Data[s.ValueStart:s.ValueEnd], true
+		}
+	}
+	return "", false
+}
+
+// Event returns the event with its headers as a Headers slice.
+func (c *Compact) Event() *Event {
+	ev := &Event{Body: c.Body}
+	if len(c.Spans) > 0 {
+		ev.Headers = make(Headers, len(c.Spans))
+		for i := range c.Spans {
+			ev.Headers[i] = c.Header(i)
+		}
+	}
+	return ev
+}
+
+// CompactOf builds the compact form of the given headers and body (one
+// copy of all their text).
+func CompactOf(hs Headers, body string) Compact {
+	n, elems := len(body), 0
+	for i := range hs {
+		n += len(hs[i].Name) + len(hs[i].Value)
+		for _, v := range hs[i].Array {
+			n += len(v)
+		}
+		elems += len(hs[i].Array)
+	}
+	buf := make([]byte, 0, n)
+	var c Compact
+	if len(hs) > 0 {
+		c.Spans = make([]Span, len(hs))
+	}
+	if elems > 0 {
+		c.Arrays = make([]string, 0, elems)
+	}
+	type rng struct{ s, e int }
+	var arr []rng
+	for i := range hs {
+		h := &hs[i]
+		sp := &c.Spans[i]
+		sp.NameStart = int32(len(buf))
+		buf = append(buf, h.Name...)
+		sp.NameEnd = int32(len(buf))
+		switch {
+		case h.Array == nil:
+			sp.ValueStart = int32(len(buf))
+			buf = append(buf, h.Value...)
+			sp.ValueEnd = int32(len(buf))
+		case len(h.Array) == 0:
+			sp.ValueStart, sp.ValueEnd, sp.First = sp.NameEnd, sp.NameEnd, -1
+		default:
+			sp.First, sp.N = int32(len(arr)), int32(len(h.Array))
+			for _, v := range h.Array {
+				s := len(buf)
+				buf = append(buf, v...)
+				arr = append(arr, rng{s, len(buf)})
+			}
+			sp.ValueStart, sp.ValueEnd = int32(arr[sp.First].s), int32(arr[sp.First].e)
+		}
+	}
+	bs := len(buf)
+	buf = append(buf, body...)
+	if len(buf) > 0 {
+		c.Data = unsafe.String(&buf[0], len(buf))
+	}
+	for _, r := range arr {
+		c.Arrays = append(c.Arrays, c.Data[r.s:r.e])
+	}
+	c.Body = c.Data[bs:]
+	return c
+}
+
+// elem is the range of one array value in the arena.
 type elem struct{ s, e int32 }
 
-// EventDecoder decodes event bodies. It keeps scratch space between calls,
-// so one decoder per goroutine decodes with three allocations per event:
-// one arena string holding every name, value and the body (headers are
-// substrings of it), the header slice, and array values when there are any.
-// The zero value is ready to use; it is not safe for concurrent use.
+// EventDecoder decodes event bodies. It keeps scratch space between calls;
+// every decoded event gets one fresh arena holding a copy of the input in
+// which escapes are decoded in place (decoding only ever shrinks text), so
+// names and values are substrings of one string. The zero value is ready to
+// use; it is not safe for concurrent use.
 type EventDecoder struct {
-	arena []byte // decoded bytes of the current event; never reused once published
-	spans []span
+	spans []Span
 	elems []elem
 }
 
 // Decode decodes body according to contentType (TypeEventPlain,
 // TypeEventJSON or TypeEventXML) into ev.
 func (d *EventDecoder) Decode(ev *Event, contentType string, body []byte) error {
-	switch contentType {
-	case TypeEventPlain:
-		return d.Plain(ev, body)
-	case TypeEventJSON:
-		return d.JSON(ev, body)
-	case TypeEventXML:
-		return d.XML(ev, body)
+	a, bs, be, err := d.parse(contentType, body)
+	if err != nil {
+		return err
 	}
-	return ErrUnknownFormat
+	data := d.publish(a)
+	arrays := d.arrays(data)
+	ev.Body = data[bs:be]
+	ev.Headers = nil
+	if len(d.spans) > 0 {
+		ev.Headers = make(Headers, len(d.spans))
+		c := Compact{Data: data, Spans: d.spans, Arrays: arrays}
+		for i := range d.spans {
+			ev.Headers[i] = c.Header(i)
+		}
+	}
+	return nil
 }
 
-// begin prepares a fresh arena able to hold n bytes. Decoding only ever
-// shrinks text (percent, JSON and XML escapes all decode to fewer bytes),
-// so the input length bounds the arena and it never grows mid-event.
-func (d *EventDecoder) begin(n int) {
-	d.arena = make([]byte, 0, n)
+// DecodeCompact decodes body like Decode into the compact form: three
+// allocations (the arena, the spans and, only when there are array
+// headers, their values).
+func (d *EventDecoder) DecodeCompact(c *Compact, contentType string, body []byte) error {
+	a, bs, be, err := d.parse(contentType, body)
+	if err != nil {
+		return err
+	}
+	c.Data = d.publish(a)
+	c.Arrays = d.arrays(c.Data)
+	c.Body = c.Data[bs:be]
+	c.Spans = nil
+	if len(d.spans) > 0 {
+		c.Spans = append([]Span(nil), d.spans...)
+	}
+	return nil
+}
+
+func (d *EventDecoder) parse(contentType string, body []byte) (a []byte, bs, be int, err error) {
 	d.spans = d.spans[:0]
 	d.elems = d.elems[:0]
+	a = append([]byte(nil), body...)
+	switch contentType {
+	case TypeEventPlain:
+		bs, be, err = d.plain(a)
+	case TypeEventJSON:
+		bs, be, err = d.json(a)
+	case TypeEventXML:
+		bs, be, err = d.xml(a)
+	default:
+		err = ErrUnknownFormat
+	}
+	return a, bs, be, err
 }
 
-// finish publishes the arena as one string and builds the headers as
-// substrings of it. body is [bs,be) of the arena.
-func (d *EventDecoder) finish(ev *Event, bs, be int) {
-	var s string
-	if len(d.arena) > 0 {
-		// The arena is never written again after this point (begin always
-		// allocates a new one), so viewing it as a string is safe.
-		s = unsafe.String(unsafe.SliceData(d.arena), len(d.arena))
-	}
-	d.arena = nil
-	ev.Body = s[bs:be]
-	if len(d.spans) == 0 {
-		ev.Headers = nil
-		return
-	}
-	hs := make(Headers, len(d.spans))
-	var arrays []string
-	if len(d.elems) > 0 {
-		arrays = make([]string, len(d.elems))
-		for i, e := range d.elems {
-			arrays[i] = s[e.s:e.e]
-		}
-	}
+// Plain decodes the body of a text/event-plain frame into ev (see Decode).
+func (d *EventDecoder) Plain(ev *Event, b []byte) error { return d.Decode(ev, TypeEventPlain, b) }
+
+// JSON decodes the body of a text/event-json frame into ev (see Decode).
+func (d *EventDecoder) JSON(ev *Event, b []byte) error { return d.Decode(ev, TypeEventJSON, b) }
+
+// XML decodes the body of a text/event-xml frame into ev (see Decode).
+func (d *EventDecoder) XML(ev *Event, b []byte) error { return d.Decode(ev, TypeEventXML, b) }
+
+// publish splits "ARRAY::" values into array values and returns the arena
+// as a string; the arena is never written again.
+func (d *EventDecoder) publish(a []byte) string {
 	for i := range d.spans {
 		sp := &d.spans[i]
-		h := &hs[i]
-		h.Name = s[sp.ns:sp.ne]
-		if sp.elems > 0 {
-			h.Array = arrays[sp.first : sp.first+sp.elems : sp.first+sp.elems]
-			h.Value = h.Array[0]
-			continue
-		}
-		if sp.first < 0 { // empty JSON array
-			h.Array = []string{}
-			continue
-		}
-		h.Value = s[sp.vs:sp.ve]
-		if len(h.Value) >= len(arrayPrefix) && h.Value[:len(arrayPrefix)] == arrayPrefix {
-			splitArray(h)
+		if sp.N == 0 && sp.First == 0 && bytes.HasPrefix(a[sp.ValueStart:sp.ValueEnd], []byte(arrayPrefix)) {
+			d.splitArray(a, sp)
 		}
 	}
-	ev.Headers = hs
+	if len(a) == 0 {
+		return ""
+	}
+	return unsafe.String(&a[0], len(a))
+}
+
+// splitArray turns a value in FreeSWITCH's array scalar form
+// ("ARRAY::a|:b") into array values.
+func (d *EventDecoder) splitArray(a []byte, sp *Span) {
+	s, e := int(sp.ValueStart)+len(arrayPrefix), int(sp.ValueEnd)
+	sp.First = int32(len(d.elems))
+	for {
+		k := bytes.Index(a[s:e], []byte("|:"))
+		if k < 0 {
+			d.elems = append(d.elems, elem{int32(s), int32(e)})
+			sp.N++
+			break
+		}
+		d.elems = append(d.elems, elem{int32(s), int32(s + k)})
+		sp.N++
+		s += k + 2
+	}
+	first := d.elems[sp.First]
+	sp.ValueStart, sp.ValueEnd = first.s, first.e
+}
+
+func (d *EventDecoder) arrays(data string) []string {
+	if len(d.elems) == 0 {
+		return nil
+	}
+	out := make([]string, len(d.elems))
+	for i, e := range d.elems {
+		out[i] = data[e.s:e.e]
+	}
+	return out
 }
 
 var decoderPool = sync.Pool{New: func() any { return new(EventDecoder) }}
 
 // DecodePlain decodes the body of a text/event-plain frame: header lines
-// with percent-encoded values up to a blank line, then, when the last header
-// is Content-Length, that many body bytes.
-func DecodePlain(b []byte) (*Event, error) { return decodeWith(b, (*EventDecoder).Plain) }
+// with percent-encoded values up to a blank line; when the last header is a
+// non-zero Content-Length, that many bytes after the blank line are the
+// body and that header is the body marker, not a header.
+func DecodePlain(b []byte) (*Event, error) { return Decode(TypeEventPlain, b) }
 
 // DecodeJSON decodes the body of a text/event-json frame: one JSON object
 // read token by token, so repeated keys and their order survive. String
 // values become headers, arrays of strings become array headers, "_body"
 // becomes the body and the "Content-Length" key just before it is dropped.
-func DecodeJSON(b []byte) (*Event, error) { return decodeWith(b, (*EventDecoder).JSON) }
+func DecodeJSON(b []byte) (*Event, error) { return Decode(TypeEventJSON, b) }
 
 // DecodeXML decodes the body of a text/event-xml frame: the <headers>
 // children (entity-decoded, then percent-decoded; repeated adjacent elements
 // form an array header) and the <body> text.
-func DecodeXML(b []byte) (*Event, error) { return decodeWith(b, (*EventDecoder).XML) }
+func DecodeXML(b []byte) (*Event, error) { return Decode(TypeEventXML, b) }
 
 // Decode decodes an event body of the given content type.
 func Decode(contentType string, b []byte) (*Event, error) {
@@ -132,48 +292,32 @@ func Decode(contentType string, b []byte) (*Event, error) {
 	return ev, nil
 }
 
-func decodeWith(b []byte, f func(*EventDecoder, *Event, []byte) error) (*Event, error) {
-	d := decoderPool.Get().(*EventDecoder)
-	defer decoderPool.Put(d)
-	ev := new(Event)
-	if err := f(d, ev, b); err != nil {
-		return nil, err
-	}
-	return ev, nil
-}
-
 const arrayPrefix = "ARRAY::"
 
-// splitArray turns a value in FreeSWITCH's array scalar form
-// ("ARRAY::a|:b") into an array header.
-func splitArray(h *Header) {
-	v := h.Value[len(arrayPrefix):]
-	n := 1
-	for i := 0; i+1 < len(v); i++ {
-		if v[i] == '|' && v[i+1] == ':' {
-			n++
-			i++
-		}
-	}
-	arr := make([]string, 0, n)
-	for {
-		i := indexSep(v)
-		if i < 0 {
-			arr = append(arr, v)
-			break
-		}
-		arr = append(arr, v[:i])
-		v = v[i+2:]
-	}
-	h.Array = arr
-	h.Value = arr[0]
+// headerList is what the encoders read: a Headers slice or a Compact.
+type headerList interface {
+	Len() int
+	Header(i int) Header
 }
 
-func indexSep(s string) int {
-	for i := 0; i+1 < len(s); i++ {
-		if s[i] == '|' && s[i+1] == ':' {
-			return i
+type headerSlice Headers
+
+func (h headerSlice) Len() int            { return len(h) }
+func (h headerSlice) Header(i int) Header { return h[i] }
+
+// LookupPrefixed is Lookup of the name prefix+name, without building that
+// string (channel variables are looked up as "variable_"+name).
+func (c *Compact) LookupPrefixed(prefix, name string) (string, bool) {
+	n := len(prefix) + len(name)
+	for i := range c.Spans {
+		s := &c.Spans[i]
+		if int(s.NameEnd-s.NameStart) != n {
+			continue
+		}
+		h := c.Data[s.NameStart:s.NameEnd]
+		if EqualFold(h[:len(prefix)], prefix) && EqualFold(h[len(prefix):], name) {
+			return c.Data[s.ValueStart:s.ValueEnd], true
 		}
 	}
-	return -1
+	return "", false
 }

@@ -7,34 +7,28 @@ import (
 	"unicode/utf8"
 )
 
-// JSON decodes the body of a text/event-json frame into ev. The object is
+// json parses a text/event-json body held in the arena a. The object is
 // read token by token, never into a map, so repeated keys (FreeSWITCH sends
 // Hangup-Cause twice in CHANNEL_HANGUP_COMPLETE) and key order survive.
-// String values become headers; an array of strings becomes an array
-// header; numbers, true and false keep their literal text; null is an empty
-// value. "_body" is the body, and a "Content-Length" key right before it is
-// FreeSWITCH's body marker and is dropped.
-func (d *EventDecoder) JSON(ev *Event, b []byte) error {
-	d.begin(len(b))
-	p := jsonParser{d: d, b: b}
-	bs, be, err := p.object()
-	if err != nil {
-		d.arena = nil
-		return err
-	}
-	d.finish(ev, bs, be)
-	return nil
+// String values become headers (unescaped in place); an array of strings
+// becomes an array header; numbers, true and false keep their literal
+// text; null is an empty value. "_body" is the body, and a
+// "Content-Length" key right before it is FreeSWITCH's body marker and is
+// dropped.
+func (d *EventDecoder) json(a []byte) (bs, be int, err error) {
+	p := jsonParser{d: d, a: a}
+	return p.object()
 }
 
 type jsonParser struct {
 	d *EventDecoder
-	b []byte
+	a []byte
 	i int
 }
 
 func (p *jsonParser) ws() {
-	for p.i < len(p.b) {
-		switch p.b[p.i] {
+	for p.i < len(p.a) {
+		switch p.a[p.i] {
 		case ' ', '\t', '\n', '\r':
 			p.i++
 		default:
@@ -44,53 +38,47 @@ func (p *jsonParser) ws() {
 }
 
 func (p *jsonParser) peek() byte {
-	if p.i < len(p.b) {
-		return p.b[p.i]
+	if p.i < len(p.a) {
+		return p.a[p.i]
 	}
 	return 0
 }
 
-// object parses the whole input as one object and returns the body range
-// in the arena.
+// object parses the whole input as one object and returns the body range.
 func (p *jsonParser) object() (bs, be int, err error) {
 	d := p.d
+	bs, be = len(p.a), len(p.a)
 	p.ws()
 	if p.peek() != '{' {
 		return 0, 0, ErrMalformedEvent
 	}
 	p.i++
 	p.ws()
-	hasBody := false
 	if p.peek() == '}' {
 		p.i++
 	} else {
 		for {
 			p.ws()
-			ns := len(d.arena)
-			if err := p.str(); err != nil {
+			ns, ne, err := p.str()
+			if err != nil {
 				return 0, 0, err
 			}
-			ne := len(d.arena)
 			p.ws()
 			if p.peek() != ':' {
 				return 0, 0, ErrMalformedEvent
 			}
 			p.i++
 			p.ws()
-			if bytesString(d.arena[ns:ne]) == "_body" {
-				d.arena = d.arena[:ns] // the key is not a header
+			if bytesString(p.a[ns:ne]) == "_body" {
 				if p.peek() != '"' {
 					return 0, 0, ErrMalformedEvent
 				}
-				bs = len(d.arena)
-				if err := p.str(); err != nil {
+				if bs, be, err = p.str(); err != nil {
 					return 0, 0, err
 				}
-				be = len(d.arena)
-				hasBody = true
 				if n := len(d.spans); n > 0 {
-					if last := d.spans[n-1]; last.elems == 0 && last.first == 0 &&
-						EqualFold(bytesString(d.arena[last.ns:last.ne]), "Content-Length") {
+					if last := d.spans[n-1]; last.N == 0 && last.First == 0 &&
+						EqualFold(bytesString(p.a[last.NameStart:last.NameEnd]), "Content-Length") {
 						d.spans = d.spans[:n-1]
 					}
 				}
@@ -109,33 +97,31 @@ func (p *jsonParser) object() (bs, be int, err error) {
 		}
 	}
 	p.ws()
-	if p.i != len(p.b) {
+	if p.i != len(p.a) {
 		return 0, 0, ErrMalformedEvent
-	}
-	if !hasBody {
-		bs, be = len(d.arena), len(d.arena)
 	}
 	return bs, be, nil
 }
 
-// value parses the value of the key at arena[ns:ne) and records a header.
+// value parses the value of the key at a[ns:ne) and records a header.
 func (p *jsonParser) value(ns, ne int) error {
 	d := p.d
-	sp := span{ns: int32(ns), ne: int32(ne)}
+	sp := Span{NameStart: int32(ns), NameEnd: int32(ne)}
 	switch c := p.peek(); {
 	case c == '"':
-		sp.vs = int32(len(d.arena))
-		if err := p.str(); err != nil {
+		s, e, err := p.str()
+		if err != nil {
 			return err
 		}
-		sp.ve = int32(len(d.arena))
+		sp.ValueStart, sp.ValueEnd = int32(s), int32(e)
 	case c == '[':
 		p.i++
-		sp.first = int32(len(d.elems))
+		sp.First = int32(len(d.elems))
 		p.ws()
 		if p.peek() == ']' {
 			p.i++
-			sp.first = -1 // an empty array
+			sp.First = -1 // an empty array
+			sp.ValueStart, sp.ValueEnd = int32(ne), int32(ne)
 			break
 		}
 		for {
@@ -143,12 +129,12 @@ func (p *jsonParser) value(ns, ne int) error {
 			if p.peek() != '"' {
 				return ErrMalformedEvent
 			}
-			s := len(d.arena)
-			if err := p.str(); err != nil {
+			s, e, err := p.str()
+			if err != nil {
 				return err
 			}
-			d.elems = append(d.elems, elem{int32(s), int32(len(d.arena))})
-			sp.elems++
+			d.elems = append(d.elems, elem{int32(s), int32(e)})
+			sp.N++
 			p.ws()
 			c := p.peek()
 			p.i++
@@ -159,30 +145,29 @@ func (p *jsonParser) value(ns, ne int) error {
 				return ErrMalformedEvent
 			}
 		}
+		first := d.elems[sp.First]
+		sp.ValueStart, sp.ValueEnd = first.s, first.e
 	case c == 'n':
-		if !bytes.HasPrefix(p.b[p.i:], []byte("null")) {
+		if !bytes.HasPrefix(p.a[p.i:], []byte("null")) {
 			return ErrMalformedEvent
 		}
 		p.i += 4
-		sp.vs, sp.ve = int32(len(d.arena)), int32(len(d.arena))
+		sp.ValueStart, sp.ValueEnd = int32(ne), int32(ne)
 	default:
 		// A number, true or false: keep the literal text.
 		s := p.i
-		for p.i < len(p.b) {
-			c := p.b[p.i]
+		for p.i < len(p.a) {
+			c := p.a[p.i]
 			if c == '-' || c == '+' || c == '.' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' {
 				p.i++
 				continue
 			}
 			break
 		}
-		lit := p.b[s:p.i]
-		if len(lit) == 0 || !jsonLiteral(lit) {
+		if s == p.i || !jsonLiteral(p.a[s:p.i]) {
 			return ErrMalformedEvent
 		}
-		sp.vs = int32(len(d.arena))
-		d.arena = append(d.arena, lit...)
-		sp.ve = int32(len(d.arena))
+		sp.ValueStart, sp.ValueEnd = int32(s), int32(p.i)
 	}
 	d.spans = append(d.spans, sp)
 	return nil
@@ -197,90 +182,97 @@ func jsonLiteral(b []byte) bool {
 	return err == nil && b[0] != '+' && b[0] != '.'
 }
 
-// str parses a JSON string at p.i and appends its unescaped bytes to the
-// arena. Raw control bytes are accepted, as cJSON does.
-func (p *jsonParser) str() error {
+// str parses the JSON string at p.i, unescaping it in place (every escape
+// is longer than what it stands for), and returns where its text is. Raw
+// control bytes are accepted, as cJSON does.
+func (p *jsonParser) str() (start, end int, err error) {
+	a := p.a
 	if p.peek() != '"' {
-		return ErrMalformedEvent
+		return 0, 0, ErrMalformedEvent
 	}
-	p.i++
-	d := p.d
+	start = p.i + 1
+	q := bytes.IndexByte(a[start:], '"')
+	if q < 0 {
+		return 0, 0, ErrMalformedEvent
+	}
+	k := bytes.IndexByte(a[start:start+q], '\\')
+	if k < 0 { // the common case: nothing to unescape
+		p.i = start + q + 1
+		return start, start + q, nil
+	}
+	w, r := start+k, start+k // write and read positions, w <= r
 	for {
-		// Copy the run up to the next quote or backslash in one go.
-		rest := p.b[p.i:]
-		j := 0
-		for j < len(rest) && rest[j] != '"' && rest[j] != '\\' {
+		// Copy the run up to the next quote or backslash.
+		j := r
+		for j < len(a) && a[j] != '"' && a[j] != '\\' {
 			j++
 		}
-		d.arena = append(d.arena, rest[:j]...)
-		p.i += j
-		if p.i >= len(p.b) {
-			return ErrMalformedEvent
+		w += copy(a[w:], a[r:j])
+		r = j
+		if r >= len(a) {
+			return 0, 0, ErrMalformedEvent
 		}
-		if p.b[p.i] == '"' {
-			p.i++
-			return nil
+		if a[r] == '"' {
+			p.i = r + 1
+			return start, w, nil
 		}
-		// Backslash escape.
-		if p.i+1 >= len(p.b) {
-			return ErrMalformedEvent
+		if r+1 >= len(a) {
+			return 0, 0, ErrMalformedEvent
 		}
-		e := p.b[p.i+1]
-		p.i += 2
+		e := a[r+1]
+		r += 2
 		switch e {
 		case '"', '\\', '/':
-			d.arena = append(d.arena, e)
+			a[w] = e
 		case 'b':
-			d.arena = append(d.arena, '\b')
+			a[w] = '\b'
 		case 'f':
-			d.arena = append(d.arena, '\f')
+			a[w] = '\f'
 		case 'n':
-			d.arena = append(d.arena, '\n')
+			a[w] = '\n'
 		case 'r':
-			d.arena = append(d.arena, '\r')
+			a[w] = '\r'
 		case 't':
-			d.arena = append(d.arena, '\t')
+			a[w] = '\t'
 		case 'u':
-			r, ok := p.hex4()
+			c, ok := hex4(a, r)
 			if !ok {
-				return ErrMalformedEvent
+				return 0, 0, ErrMalformedEvent
 			}
-			if utf16.IsSurrogate(r) {
+			r += 4
+			if utf16.IsSurrogate(c) {
 				// A high surrogate followed by \uDC00-\uDFFF is one rune.
-				if p.i+1 < len(p.b) && p.b[p.i] == '\\' && p.b[p.i+1] == 'u' {
-					save := p.i
-					p.i += 2
-					r2, ok := p.hex4()
-					if ok {
-						if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
-							d.arena = utf8.AppendRune(d.arena, dec)
-							continue
+				dec := utf8.RuneError
+				if r+1 < len(a) && a[r] == '\\' && a[r+1] == 'u' {
+					if c2, ok := hex4(a, r+2); ok {
+						if dec = utf16.DecodeRune(c, c2); dec != utf8.RuneError {
+							r += 6
 						}
 					}
-					p.i = save
 				}
-				r = utf8.RuneError
+				c = dec
 			}
-			d.arena = utf8.AppendRune(d.arena, r)
+			w += len(utf8.AppendRune(a[w:w], c))
+			continue
 		default:
-			return ErrMalformedEvent
+			return 0, 0, ErrMalformedEvent
 		}
+		w++
 	}
 }
 
-func (p *jsonParser) hex4() (rune, bool) {
-	if p.i+4 > len(p.b) {
+func hex4(a []byte, i int) (rune, bool) {
+	if i+4 > len(a) {
 		return 0, false
 	}
 	var r rune
-	for _, c := range p.b[p.i : p.i+4] {
+	for _, c := range a[i : i+4] {
 		h, ok := unhex(c)
 		if !ok {
 			return 0, false
 		}
 		r = r<<4 | rune(h)
 	}
-	p.i += 4
 	return r, true
 }
 
@@ -290,9 +282,16 @@ func (p *jsonParser) hex4() (rune, bool) {
 // as arrays of strings, and when the body is non-empty a trailing
 // "Content-Length" (a string) and "_body".
 func AppendJSON(dst []byte, ev *Event) []byte {
+	return appendJSON(dst, headerSlice(ev.Headers), ev.Body)
+}
+
+// AppendJSONCompact is AppendJSON for the compact form.
+func AppendJSONCompact(dst []byte, c *Compact) []byte { return appendJSON(dst, c, c.Body) }
+
+func appendJSON[H headerList](dst []byte, hs H, body string) []byte {
 	dst = append(dst, '{')
-	for i := range ev.Headers {
-		h := &ev.Headers[i]
+	for i := range hs.Len() {
+		h := hs.Header(i)
 		if i > 0 {
 			dst = append(dst, ',')
 		}
@@ -311,14 +310,14 @@ func AppendJSON(dst []byte, ev *Event) []byte {
 		}
 		dst = appendJSONString(dst, h.Value)
 	}
-	if ev.Body != "" {
-		if len(ev.Headers) > 0 {
+	if body != "" {
+		if hs.Len() > 0 {
 			dst = append(dst, ',')
 		}
 		dst = append(dst, `"Content-Length":"`...)
-		dst = strconv.AppendInt(dst, int64(len(ev.Body)), 10)
+		dst = strconv.AppendInt(dst, int64(len(body)), 10)
 		dst = append(dst, `","_body":`...)
-		dst = appendJSONString(dst, ev.Body)
+		dst = appendJSONString(dst, body)
 	}
 	return append(dst, '}')
 }

@@ -5,15 +5,12 @@ import (
 	"strconv"
 )
 
-// Plain decodes the body of a text/event-plain frame into ev: header lines
-// "Name: value" with percent-encoded values up to a blank line; when the
-// last header is a non-zero Content-Length, that many bytes after the blank
-// line are the event body and that header is the body marker, not a header.
-func (d *EventDecoder) Plain(ev *Event, b []byte) error {
-	// Copy the whole body once, then decode each value in place (decoding
-	// only shrinks): names and plain values need no further copying.
-	d.begin(len(b))
-	a := append(d.arena, b...)
+// plain parses a text/event-plain body held in the arena a: header lines
+// "Name: value" with percent-encoded values (decoded in place) up to a
+// blank line; when the last header is a non-zero Content-Length, that many
+// bytes after the blank line are the body and that header is the body
+// marker, not a header.
+func (d *EventDecoder) plain(a []byte) (bs, be int, err error) {
 	pos := 0
 	for pos < len(a) {
 		end := len(a)
@@ -29,11 +26,9 @@ func (d *EventDecoder) Plain(ev *Event, b []byte) error {
 			pos = next
 			break
 		}
-		line := a[pos:end]
-		c := bytes.IndexByte(line, ':')
+		c := bytes.IndexByte(a[pos:end], ':')
 		if c <= 0 {
-			d.arena = nil
-			return ErrMalformedHeader
+			return 0, 0, ErrMalformedHeader
 		}
 		vs := pos + c + 1
 		for vs < end && (a[vs] == ' ' || a[vs] == '\t') {
@@ -43,34 +38,29 @@ func (d *EventDecoder) Plain(ev *Event, b []byte) error {
 		if k := bytes.IndexByte(a[vs:ve], '%'); k >= 0 {
 			ve = vs + k + len(PercentDecode(a[vs+k:vs+k], a[vs+k:ve]))
 		}
-		d.spans = append(d.spans, span{ns: int32(pos), ne: int32(pos + c), vs: int32(vs), ve: int32(ve)})
+		d.spans = append(d.spans, Span{NameStart: int32(pos), NameEnd: int32(pos + c), ValueStart: int32(vs), ValueEnd: int32(ve)})
 		pos = next
 	}
 	rest := a[pos:]
-	bs, be := len(a), len(a)
 	if n := len(d.spans); n > 0 {
 		last := d.spans[n-1]
-		if EqualFold(bytesString(a[last.ns:last.ne]), "Content-Length") {
-			cl, err := ParseContentLength(bytesString(a[last.vs:last.ve]))
+		if EqualFold(bytesString(a[last.NameStart:last.NameEnd]), "Content-Length") {
+			cl, err := ParseContentLength(bytesString(a[last.ValueStart:last.ValueEnd]))
 			switch {
 			case err != nil && len(rest) > 0:
-				d.arena = nil
-				return err
+				return 0, 0, err
 			case err != nil || cl == 0:
 				// A real header that happens to be last; FreeSWITCH never
 				// writes a marker for an empty body.
 			case cl > len(rest):
-				d.arena = nil
-				return ErrMalformedEvent
+				return 0, 0, ErrMalformedEvent
 			default:
 				d.spans = d.spans[:n-1]
-				bs, be = pos, pos+cl
+				return pos, pos + cl, nil
 			}
 		}
 	}
-	d.arena = a
-	d.finish(ev, bs, be)
-	return nil
+	return len(a), len(a), nil
 }
 
 // AppendPlain appends ev serialised as FreeSWITCH's text/event-plain body
@@ -79,8 +69,15 @@ func (d *EventDecoder) Plain(ev *Event, b []byte) error {
 // a blank line or, when the body is non-empty, "Content-Length: N\n\n" and
 // the body.
 func AppendPlain(dst []byte, ev *Event) []byte {
-	for i := range ev.Headers {
-		h := &ev.Headers[i]
+	return appendPlain(dst, headerSlice(ev.Headers), ev.Body)
+}
+
+// AppendPlainCompact is AppendPlain for the compact form.
+func AppendPlainCompact(dst []byte, c *Compact) []byte { return appendPlain(dst, c, c.Body) }
+
+func appendPlain[H headerList](dst []byte, hs H, body string) []byte {
+	for i := range hs.Len() {
+		h := hs.Header(i)
 		dst = append(dst, h.Name...)
 		dst = append(dst, ':', ' ')
 		start := len(dst)
@@ -102,11 +99,11 @@ func AppendPlain(dst []byte, ev *Event) []byte {
 		}
 		dst = append(dst, '\n')
 	}
-	if ev.Body != "" {
+	if body != "" {
 		dst = append(dst, "Content-Length: "...)
-		dst = strconv.AppendInt(dst, int64(len(ev.Body)), 10)
+		dst = strconv.AppendInt(dst, int64(len(body)), 10)
 		dst = append(dst, '\n', '\n')
-		dst = append(dst, ev.Body...)
+		dst = append(dst, body...)
 		return dst
 	}
 	return append(dst, '\n')

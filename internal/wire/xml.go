@@ -6,26 +6,84 @@ import (
 	"unicode/utf8"
 )
 
-// XML decodes the body of a text/event-xml frame into ev:
+// xml parses a text/event-xml body held in the arena a:
 //
 //	<event><headers><Name>text</Name>…</headers>
 //	<Content-Length>N</Content-Length><body>text</body></event>
 //
 // Header text is entity-decoded and then percent-decoded (FreeSWITCH
-// URL-encodes it before escaping). Adjacent elements with the same name are
-// the values of one array header, which is how FreeSWITCH writes arrays.
-// Body text is entity-decoded up to the first "<!", after which FreeSWITCH
-// copies it verbatim; the indentation FreeSWITCH puts before </body> when
-// the body ends with a newline is removed.
-func (d *EventDecoder) XML(ev *Event, b []byte) error {
-	d.begin(len(b))
-	bs, be, err := d.xml(b)
-	if err != nil {
-		d.arena = nil
-		return err
+// URL-encodes it before escaping), both in place. Adjacent elements with
+// the same name are the values of one array header, which is how
+// FreeSWITCH writes arrays. Body text is entity-decoded up to the first
+// "<!", after which FreeSWITCH copies it verbatim; the indentation
+// FreeSWITCH puts before </body> when the body ends with a newline is
+// removed.
+func (d *EventDecoder) xml(a []byte) (bs, be int, err error) {
+	i := skipWS(a, 0)
+	if bytes.HasPrefix(a[i:], []byte("<?")) { // a prolog, in case someone adds one
+		j := bytes.Index(a[i:], []byte("?>"))
+		if j < 0 {
+			return 0, 0, ErrMalformedEvent
+		}
+		i += j + 2
 	}
-	d.finish(ev, bs, be)
-	return nil
+	var ok bool
+	if i, ok = expect(a, i, "<event>"); !ok {
+		return 0, 0, ErrMalformedEvent
+	}
+	if j, ok := expect(a, i, "<headers/>"); ok {
+		i = j
+	} else {
+		if i, ok = expect(a, i, "<headers>"); !ok {
+			return 0, 0, ErrMalformedEvent
+		}
+		for {
+			i = skipWS(a, i)
+			if j, ok := expect(a, i, "</headers>"); ok {
+				i = j
+				break
+			}
+			sp, j, err := xmlElement(a, i)
+			if err != nil {
+				return 0, 0, err
+			}
+			i = j
+			d.addXMLHeader(a, sp)
+		}
+	}
+	bs, be = len(a), len(a)
+	i = skipWS(a, i)
+	if bytes.HasPrefix(a[i:], []byte("<Content-Length>")) {
+		_, j, err := xmlElement(a, i)
+		if err != nil {
+			return 0, 0, err
+		}
+		i = skipWS(a, j)
+	}
+	if bytes.HasPrefix(a[i:], []byte("<body>")) {
+		i += len("<body>")
+		end := bytes.LastIndex(a[i:], []byte("</body>"))
+		if end < 0 {
+			return 0, 0, ErrMalformedEvent
+		}
+		raw := a[i : i+end]
+		bs = i
+		i += end + len("</body>")
+		// FreeSWITCH indents the closing tag when the text ends with LF.
+		if n := len(raw); n >= 3 && raw[n-3] == '\n' && raw[n-2] == ' ' && raw[n-1] == ' ' {
+			raw = raw[:n-2]
+		}
+		be = bs + len(xmlUnescape(raw[:0], raw, true))
+	} else if bytes.HasPrefix(a[i:], []byte("<body/>")) {
+		i += len("<body/>")
+	}
+	if i, ok = expect(a, i, "</event>"); !ok {
+		return 0, 0, ErrMalformedEvent
+	}
+	if skipWS(a, i) != len(a) {
+		return 0, 0, ErrMalformedEvent
+	}
+	return bs, be, nil
 }
 
 func skipWS(b []byte, i int) int {
@@ -44,153 +102,75 @@ func expect(b []byte, i int, lit string) (int, bool) {
 	return i + len(lit), true
 }
 
-func (d *EventDecoder) xml(b []byte) (bs, be int, err error) {
-	i := skipWS(b, 0)
-	if bytes.HasPrefix(b[i:], []byte("<?")) { // a prolog, in case someone adds one
-		j := bytes.Index(b[i:], []byte("?>"))
-		if j < 0 {
-			return 0, 0, ErrMalformedEvent
-		}
-		i += j + 2
-	}
-	var ok bool
-	if i, ok = expect(b, i, "<event>"); !ok {
-		return 0, 0, ErrMalformedEvent
-	}
-	if j, ok := expect(b, i, "<headers/>"); ok {
-		i = j
-	} else {
-		if i, ok = expect(b, i, "<headers>"); !ok {
-			return 0, 0, ErrMalformedEvent
-		}
-		for {
-			i = skipWS(b, i)
-			if j, ok := expect(b, i, "</headers>"); ok {
-				i = j
-				break
-			}
-			ns, ne, vs, ve, j, err := d.xmlElement(b, i, true)
-			if err != nil {
-				return 0, 0, err
-			}
-			i = j
-			d.addXMLHeader(ns, ne, vs, ve)
-		}
-	}
-	bs, be = len(d.arena), len(d.arena)
-	i = skipWS(b, i)
-	if bytes.HasPrefix(b[i:], []byte("<Content-Length>")) {
-		mark := len(d.arena)
-		_, _, _, _, j, err := d.xmlElement(b, i, true)
-		if err != nil {
-			return 0, 0, err
-		}
-		d.arena = d.arena[:mark]
-		i = skipWS(b, j)
-	}
-	if bytes.HasPrefix(b[i:], []byte("<body>")) {
-		i += len("<body>")
-		end := bytes.LastIndex(b[i:], []byte("</body>"))
-		if end < 0 {
-			return 0, 0, ErrMalformedEvent
-		}
-		raw := b[i : i+end]
-		i += end + len("</body>")
-		// FreeSWITCH indents the closing tag when the text ends with LF.
-		if n := len(raw); n >= 3 && raw[n-3] == '\n' && raw[n-2] == ' ' && raw[n-1] == ' ' {
-			raw = raw[:n-2]
-		}
-		bs = len(d.arena)
-		d.arena = xmlUnescape(d.arena, raw, true)
-		be = len(d.arena)
-	} else if bytes.HasPrefix(b[i:], []byte("<body/>")) {
-		i += len("<body/>")
-	}
-	if i, ok = expect(b, i, "</event>"); !ok {
-		return 0, 0, ErrMalformedEvent
-	}
-	if skipWS(b, i) != len(b) {
-		return 0, 0, ErrMalformedEvent
-	}
-	return bs, be, nil
-}
-
-// xmlElement parses <Name>text</Name> (or <Name/>) at b[i:], appending the
-// name and the decoded text to the arena.
-func (d *EventDecoder) xmlElement(b []byte, i int, percent bool) (ns, ne, vs, ve, next int, err error) {
-	if i >= len(b) || b[i] != '<' {
-		return 0, 0, 0, 0, 0, ErrMalformedEvent
+// xmlElement parses <Name>text</Name> (or <Name/>) at a[i:], decoding the
+// text in place, and returns where its name and value are.
+func xmlElement(a []byte, i int) (sp Span, next int, err error) {
+	if i >= len(a) || a[i] != '<' {
+		return sp, 0, ErrMalformedEvent
 	}
 	i++
-	j := bytes.IndexByte(b[i:], '>')
+	j := bytes.IndexByte(a[i:], '>')
 	if j <= 0 {
-		return 0, 0, 0, 0, 0, ErrMalformedEvent
+		return sp, 0, ErrMalformedEvent
 	}
-	name := b[i : i+j]
+	name := a[i : i+j]
+	ns := i
 	i += j + 1
 	selfClosing := name[len(name)-1] == '/'
 	if selfClosing {
 		name = name[:len(name)-1]
 	}
 	if len(name) == 0 || bytes.ContainsAny(name, "</ \t\n") {
-		return 0, 0, 0, 0, 0, ErrMalformedEvent
+		return sp, 0, ErrMalformedEvent
 	}
-	ns = len(d.arena)
-	d.arena = append(d.arena, name...)
-	ne = len(d.arena)
-	vs = ne
-	if !selfClosing {
-		k := bytes.IndexByte(b[i:], '<')
-		if k < 0 {
-			return 0, 0, 0, 0, 0, ErrMalformedEvent
-		}
-		text := b[i : i+k]
-		i += k
-		if len(b)-i < len(name)+3 || b[i+1] != '/' || !bytes.Equal(b[i+2:i+2+len(name)], name) || b[i+2+len(name)] != '>' {
-			return 0, 0, 0, 0, 0, ErrMalformedEvent
-		}
-		i += len(name) + 3
-		if bytes.IndexByte(text, '&') < 0 {
-			if percent {
-				d.arena = PercentDecode(d.arena, text)
-			} else {
-				d.arena = append(d.arena, text...)
-			}
-		} else {
-			d.arena = xmlUnescape(d.arena, text, false)
-			if percent {
-				// Decode in place: the decoded text is never longer.
-				n := len(PercentDecode(d.arena[vs:vs], d.arena[vs:]))
-				d.arena = d.arena[:vs+n]
-			}
-		}
+	sp = Span{NameStart: int32(ns), NameEnd: int32(ns + len(name)), ValueStart: int32(i), ValueEnd: int32(i)}
+	if selfClosing {
+		return sp, i, nil
 	}
-	return ns, ne, vs, len(d.arena), i, nil
+	k := bytes.IndexByte(a[i:], '<')
+	if k < 0 {
+		return sp, 0, ErrMalformedEvent
+	}
+	text := a[i : i+k]
+	close := i + k
+	if len(a)-close < len(name)+3 || a[close+1] != '/' || !bytes.Equal(a[close+2:close+2+len(name)], name) || a[close+2+len(name)] != '>' {
+		return sp, 0, ErrMalformedEvent
+	}
+	next = close + len(name) + 3
+	if bytes.IndexByte(text, '&') >= 0 {
+		text = xmlUnescape(text[:0], text, false)
+	}
+	if bytes.IndexByte(text, '%') >= 0 {
+		text = PercentDecode(text[:0], text)
+	}
+	sp.ValueEnd = sp.ValueStart + int32(len(text))
+	return sp, next, nil
 }
 
 // addXMLHeader records a header, folding it into the previous header as an
-// array element when both have the same name.
-func (d *EventDecoder) addXMLHeader(ns, ne, vs, ve int) {
+// array value when both have the same name.
+func (d *EventDecoder) addXMLHeader(a []byte, sp Span) {
 	if n := len(d.spans); n > 0 {
 		last := &d.spans[n-1]
-		if bytes.Equal(d.arena[last.ns:last.ne], d.arena[ns:ne]) {
-			if last.elems == 0 {
-				last.first = int32(len(d.elems))
-				d.elems = append(d.elems, elem{last.vs, last.ve})
-				last.elems = 1
+		if bytes.Equal(a[last.NameStart:last.NameEnd], a[sp.NameStart:sp.NameEnd]) {
+			if last.N == 0 {
+				last.First = int32(len(d.elems))
+				d.elems = append(d.elems, elem{last.ValueStart, last.ValueEnd})
+				last.N = 1
 			}
-			d.elems = append(d.elems, elem{int32(vs), int32(ve)})
-			last.elems++
+			d.elems = append(d.elems, elem{sp.ValueStart, sp.ValueEnd})
+			last.N++
 			return
 		}
 	}
-	d.spans = append(d.spans, span{ns: int32(ns), ne: int32(ne), vs: int32(vs), ve: int32(ve)})
+	d.spans = append(d.spans, sp)
 }
 
 // xmlUnescape appends text with its entity and character references
-// decoded. For body text (body true) everything from the first "<!" on is
-// copied verbatim, mirroring FreeSWITCH's encoder. Unknown or malformed
-// references are copied as they are.
+// decoded; dst may be text[:0] to decode in place (a reference is always
+// longer than what it stands for). For body text (body true) everything
+// from the first "<!" on is copied verbatim, mirroring FreeSWITCH's
+// encoder. Unknown or malformed references are copied as they are.
 func xmlUnescape(dst, text []byte, body bool) []byte {
 	immune := len(text)
 	if body {
@@ -214,17 +194,18 @@ func xmlUnescape(dst, text []byte, body bool) []byte {
 			continue
 		}
 		ref := t[1:semi]
+		var c byte
 		switch string(ref) {
 		case "amp":
-			dst = append(dst, '&')
+			c = '&'
 		case "lt":
-			dst = append(dst, '<')
+			c = '<'
 		case "gt":
-			dst = append(dst, '>')
+			c = '>'
 		case "quot":
-			dst = append(dst, '"')
+			c = '"'
 		case "apos":
-			dst = append(dst, '\'')
+			c = '\''
 		default:
 			r, ok := charRef(ref)
 			if !ok {
@@ -232,9 +213,12 @@ func xmlUnescape(dst, text []byte, body bool) []byte {
 				t = t[1:]
 				continue
 			}
+			t = t[semi+1:]
 			dst = utf8.AppendRune(dst, r)
+			continue
 		}
 		t = t[semi+1:]
+		dst = append(dst, c)
 	}
 	return append(dst, text[immune:]...)
 }
@@ -264,12 +248,17 @@ func charRef(ref []byte) (rune, bool) {
 // header values percent-encoded and then escaped, one element per array
 // value, and for a non-empty body a Content-Length element and the escaped
 // body, whose closing tag is indented when the body ends with LF.
-func AppendXML(dst []byte, ev *Event) []byte {
+func AppendXML(dst []byte, ev *Event) []byte { return appendXML(dst, headerSlice(ev.Headers), ev.Body) }
+
+// AppendXMLCompact is AppendXML for the compact form.
+func AppendXMLCompact(dst []byte, c *Compact) []byte { return appendXML(dst, c, c.Body) }
+
+func appendXML[H headerList](dst []byte, hs H, body string) []byte {
 	dst = append(dst, "<event>\n  <headers>"...)
-	if len(ev.Headers) > 0 {
+	if hs.Len() > 0 {
 		dst = append(dst, '\n')
-		for i := range ev.Headers {
-			h := &ev.Headers[i]
+		for i := range hs.Len() {
+			h := hs.Header(i)
 			if h.Array != nil {
 				for _, v := range h.Array {
 					dst = appendXMLHeader(dst, h.Name, v)
@@ -281,11 +270,11 @@ func AppendXML(dst []byte, ev *Event) []byte {
 		dst = append(dst, "  "...)
 	}
 	dst = append(dst, "</headers>\n"...)
-	if ev.Body != "" {
+	if body != "" {
 		dst = append(dst, "  <Content-Length>"...)
-		dst = strconv.AppendInt(dst, int64(len(ev.Body)), 10)
+		dst = strconv.AppendInt(dst, int64(len(body)), 10)
 		dst = append(dst, "</Content-Length>\n  <body>"...)
-		dst = appendXMLText(dst, ev.Body)
+		dst = appendXMLText(dst, body)
 		if dst[len(dst)-1] == '\n' {
 			dst = append(dst, "  "...)
 		}

@@ -1,0 +1,114 @@
+package fsim
+
+import "time"
+
+// appBridge is the bridge application: originate a leg, pass its early
+// media and answer, then CHANNEL_BRIDGE until one side hangs up.
+func appBridge(c *channel, arg string) {
+	c.preAnswer()
+	c.mu.Lock()
+	wasAnswered := c.answered
+	c.mu.Unlock()
+	if wasAnswered {
+		c.setCallState(ccsRingWait)
+	}
+	leg, cause := c.sim.dial(arg, c)
+	if leg == nil {
+		c.setVar("originate_disposition", cause)
+		c.setVar("DIALSTATUS", cause)
+		c.setVar("current_application_response", "")
+		return
+	}
+	timeout := 60 * time.Second
+	if t := catoi(c.getVar("call_timeout")); t > 0 {
+		timeout = time.Duration(t) * time.Second
+	}
+	answered := c.waitFor(timeout, func() bool {
+		return leg.answeredGate.isOpen() || c.interruptedLocked()
+	})
+	leg.mu.Lock()
+	legUp := leg.answered && leg.state < csHangup
+	legCause := leg.cause
+	leg.mu.Unlock()
+	if !answered || !legUp || c.hungup() {
+		if c.hungup() {
+			leg.hangup("ORIGINATOR_CANCEL")
+		} else if !legUp {
+			if !answered {
+				leg.hangup("NO_ANSWER")
+				legCause = "NO_ANSWER"
+			}
+			c.setVar("originate_disposition", legCause)
+			c.setVar("DIALSTATUS", legCause)
+		}
+		if wasAnswered {
+			c.setCallState(ccsActive)
+		}
+		return
+	}
+	if !wasAnswered {
+		c.answer()
+	} else {
+		c.setCallState(ccsActive)
+	}
+	leg.setState(csExchangeMedia)
+	c.bridgeWith(leg, true)
+	c.waitFor(-1, func() bool { return leg.doneGate.isOpen() || c.interruptedLocked() })
+	c.unbridge(leg)
+	if c.hungup() {
+		c.mu.Lock()
+		cause := c.cause
+		c.mu.Unlock()
+		leg.hangup(cause)
+		return
+	}
+	if leg.hungupNow() && switchTrue(c.getVar("hangup_after_bridge")) {
+		leg.mu.Lock()
+		cause := leg.cause
+		leg.mu.Unlock()
+		c.hangup(cause)
+	}
+}
+
+func (c *channel) hungupNow() bool { return c.doneGate.isOpen() }
+
+// bridgeWith links c (the A side) and leg and fires CHANNEL_BRIDGE for c.
+func (c *channel) bridgeWith(leg *channel, viaApp bool) {
+	now := c.sim.clock.Now()
+	leg.mu.Lock()
+	lp := leg.prof
+	leg.bridged = c
+	leg.times.bridged = now
+	legID := leg.id
+	leg.mu.Unlock()
+	c.mu.Lock()
+	c.bridged = leg
+	c.times.bridged = now
+	c.other, c.otherType = &lp, "originatee"
+	cid := c.id
+	c.mu.Unlock()
+	c.setVar("bridge_uuid", legID)
+	leg.setVar("bridge_uuid", cid)
+	c.setVar("last_bridge_to", legID)
+	c.fire(evChannelBridge, origin{"switch_ivr_bridge.c", "switch_ivr_multi_threaded_bridge", 1689}, func(e *event) {
+		e.add("Bridge-A-Unique-ID", cid)
+		e.add("Bridge-B-Unique-ID", legID)
+	}, nil)
+}
+
+// unbridge fires CHANNEL_UNBRIDGE for c (the A side) and unlinks.
+func (c *channel) unbridge(leg *channel) {
+	cid, legID := c.uuid(), leg.uuid()
+	c.fire(evChannelUnbridge, origin{"switch_ivr_bridge.c", "switch_ivr_multi_threaded_bridge", 1879}, func(e *event) {
+		e.add("Bridge-A-Unique-ID", cid)
+		e.add("Bridge-B-Unique-ID", legID)
+	}, nil)
+	c.mu.Lock()
+	c.bridged = nil
+	c.mu.Unlock()
+	leg.mu.Lock()
+	if leg.bridged == c {
+		leg.bridged = nil
+	}
+	leg.mu.Unlock()
+}
