@@ -286,7 +286,7 @@ func TestFsimSessionCommandsAndLogs(t *testing.T) {
 	}
 	sub := c.Listen()
 	defer sub.Close()
-	if _, err := sim.API("uuid_kill " + uuid), error(nil); err != nil {
+	if _, err := sim.API("uuid_kill "+uuid), error(nil); err != nil {
 		t.Fatal(err)
 	}
 	sawLinger := false
