@@ -70,6 +70,8 @@ type connConfig struct {
 	// idleLimit declares the connection dead when no frame at all arrives
 	// for this long (use with HEARTBEAT subscribed); 0 disables it.
 	idleLimit time.Duration
+	// idleActive, when set, says whether the idle limit applies now.
+	idleActive func() bool
 
 	onEvent func(c *conn, ev *Event)
 	// onEventFrame, when set, sees each event frame first, undecoded (body
@@ -425,7 +427,7 @@ func (c *conn) idleLoop(limit time.Duration) {
 			return
 		case <-t.C:
 			n := c.frames.Load()
-			if n == last && c.stalled.Load() == 0 {
+			if n == last && c.stalled.Load() == 0 && (c.cfg.idleActive == nil || c.cfg.idleActive()) {
 				c.fail(&DisconnectError{Reason: ReasonIdle, Err: ErrTimeout})
 				return
 			}

@@ -19,10 +19,12 @@ type fsimHarness struct {
 	t       *testing.T
 	ctx     context.Context
 	sim     *fsim.Sim
+	client  *esl.Client
 	sub     *esl.Subscription
 	tr      *Tracker
 	markers int
 	checks  int
+	uuidEvs int // CHANNEL_UUID events seen
 }
 
 const markerSubclass = "track::checkpoint"
@@ -47,6 +49,9 @@ func (h *fsimHarness) catchUp() {
 				}
 				continue
 			}
+			if m.Event.Name() == esl.EventChannelUUID {
+				h.uuidEvs++
+			}
 			h.tr.Apply(m.Event)
 		case esl.KindGap:
 			h.t.Fatalf("client dropped %d events", m.Lost)
@@ -56,13 +61,26 @@ func (h *fsimHarness) catchUp() {
 	}
 }
 
-// check settles fsim, catches up and compares. It returns how many
-// channels are up.
+// check settles fsim, catches up and compares the tracker, and a second
+// tracker that joins late by Sync, with fsim. It returns how many channels
+// are up.
 func (h *fsimHarness) check(label string) int {
 	h.t.Helper()
 	h.sim.Settle()
 	h.catchUp()
 	h.checks++
+	n := h.compare(label, h.tr)
+	late := New(Options{})
+	if err := late.Sync(h.ctx, h.client); err != nil {
+		h.t.Fatalf("%s: late Sync: %v", label, err)
+	}
+	h.compare(label+" (late join by Sync)", late)
+	return n
+}
+
+// compare checks tr against fsim's show channels and show calls.
+func (h *fsimHarness) compare(label string, tr *Tracker) int {
+	h.t.Helper()
 	chRows, err := parseRows(h.sim.API("show channels as json"))
 	if err != nil {
 		h.t.Fatalf("%s: show channels: %v", label, err)
@@ -71,7 +89,7 @@ func (h *fsimHarness) check(label string) int {
 	if err != nil {
 		h.t.Fatalf("%s: show calls: %v", label, err)
 	}
-	s := h.tr.Snapshot()
+	s := tr.Snapshot()
 	mine := map[string]Channel{}
 	for _, c := range s.Channels {
 		mine[c.UniqueID] = c
@@ -159,7 +177,7 @@ func TestTrackerMatchesFsim(t *testing.T) {
 	if err := c.SubscribeCustom(ctx, markerSubclass); err != nil {
 		t.Fatal(err)
 	}
-	h := &fsimHarness{t: t, ctx: ctx, sim: sim, sub: sub, tr: New(Options{})}
+	h := &fsimHarness{t: t, ctx: ctx, sim: sim, client: c, sub: sub, tr: New(Options{})}
 	h.check("start")
 
 	const rounds, perKind = 20, 50
@@ -236,5 +254,5 @@ func TestTrackerMatchesFsim(t *testing.T) {
 		}
 	}
 	st := h.tr.Stats()
-	t.Logf("%d checkpoints; tracker: %d events, %d applied, %d late, %d renamed", h.checks, st.Events, st.Applied, st.Late, st.Renamed)
+	t.Logf("%d checkpoints; tracker: %d events, %d applied, %d late, %d renamed; fsim sent %d CHANNEL_UUID", h.checks, st.Events, st.Applied, st.Late, st.Renamed, h.uuidEvs)
 }

@@ -320,6 +320,9 @@ func TestChannelsOnceJSON(t *testing.T) {
 		}
 		uuids = append(uuids, uuid)
 	}
+	// originate returns when the call is answered; the A legs start
+	// park a moment later.
+	sim.Settle()
 	code, out, errs := runCLI(t, context.Background(), append([]string{"channels", "--once", "--json"}, connArgs(t, sim)...)...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
@@ -448,6 +451,53 @@ func TestEventsSurviveReconnect(t *testing.T) {
 		t.Fatalf("exit %d", code)
 	}
 	for range out.lines {
+	}
+	for range errs.lines {
+	}
+}
+
+func TestUserAuth(t *testing.T) {
+	sim := fsim.Run(t, fsim.Options{Users: map[string]fsim.User{"ops@lab": {Password: "ops-pw", AllowedAPI: "version"}}})
+	h, p := hostPort(t, sim.Addr())
+	ctx := context.Background()
+	code, out, errs := runCLI(t, ctx, "-H", h, "-P", p, "-u", "ops@lab", "-p", "ops-pw", "-x", "version")
+	if code != 0 || out != sim.API("version") && out != strings.TrimRight(sim.API("version"), "\n")+"\n" {
+		t.Fatalf("exit %d out %q err %q", code, out, errs)
+	}
+	// The directory allows only version: FreeSWITCH refuses the rest.
+	code, out, _ = runCLI(t, ctx, "-H", h, "-P", p, "-u", "ops@lab", "-p", "ops-pw", "-x", "status")
+	if code != 1 || !strings.Contains(out, "permission denied") {
+		t.Fatalf("status: exit %d out %q", code, out)
+	}
+	code, _, errs = runCLI(t, ctx, "-H", h, "-P", p, "-u", "ops@lab", "-p", "not-it", "-x", "version")
+	if code != 1 {
+		t.Fatalf("wrong password: exit %d", code)
+	}
+	checkOneLine(t, errs, "not-it", "authentication failed", "ops@lab")
+}
+
+func TestRetryUntilFreeSWITCHIsUp(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	_, port := hostPort(t, addr)
+	er, ew := io.Pipe()
+	errs := newLineReader(er)
+	var out syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		code := run(context.Background(), &env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: ew, Getenv: noEnv},
+			[]string{"-r", "-P", port, "-x", "version"})
+		ew.Close()
+		done <- code
+	}()
+	waitLine(t, errs, "retrying")
+	sim := fsim.Run(t, fsim.Options{Addr: addr})
+	if code := <-done; code != 0 || out.String() != strings.TrimRight(sim.API("version"), "\n")+"\n" {
+		t.Fatalf("exit %d out %q", code, out.String())
 	}
 	for range errs.lines {
 	}
