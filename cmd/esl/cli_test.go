@@ -538,3 +538,18 @@ func TestShellBgAPIWithFilter(t *testing.T) {
 		}
 	}
 }
+
+func TestExecTimeout(t *testing.T) {
+	sim := fsim.Run(t)
+	release := make(chan struct{})
+	sim.HandleAPI("slow_command", func(string) string {
+		<-release
+		return "+OK late\n"
+	})
+	defer close(release)
+	code, out, errs := runCLI(t, context.Background(), append(connArgs(t, sim), "-t", "200", "-x", "slow_command")...)
+	if code != 1 || out != "" {
+		t.Fatalf("exit %d out %q", code, out)
+	}
+	checkOneLine(t, errs, sim.Password(), "no reply within 200ms")
+}
