@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -509,15 +508,10 @@ func TestRetryUntilFreeSWITCHIsUp(t *testing.T) {
 
 // TestShellBgAPIWithFilter runs bgapi while a filter is set, then more
 // commands. The client then writes "filter delete Job-UUID …" from its
-// reader while the shell's next command is queued, and conn.writeLoop's
-// double buffer can alias (an empty wake-up swaps in the spare buffer that
-// is still the one being written), so the race detector reports it and
-// command bytes can be overwritten on the wire. Skipped until the client
-// fixes writeLoop; ESL_TEST_WRITELOOP=1 runs it.
+// reader while the shell's next command is queued: a regression test for
+// conn.writeLoop, whose double buffer once aliased on an empty wake-up so
+// that command bytes were overwritten on the wire.
 func TestShellBgAPIWithFilter(t *testing.T) {
-	if os.Getenv("ESL_TEST_WRITELOOP") == "" {
-		t.Skip("known race in the client's conn.writeLoop; ESL_TEST_WRITELOOP=1 to run")
-	}
 	sim := fsim.Run(t)
 	var script strings.Builder
 	script.WriteString("/filter Event-Name CHANNEL_CREATE\n")
