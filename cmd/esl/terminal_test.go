@@ -181,3 +181,20 @@ func TestEventsTextOnTerminal(t *testing.T) {
 	tm.waitText(5*time.Second, "[exit 0]")
 	sim.API("hupall")
 }
+
+// TestDemoLiveView runs `esl demo` on a terminal: the live view shows the
+// rate line and calls, and q ends it with a one-line tally.
+func TestDemoLiveView(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and drives tmux")
+	}
+	needTmux(t)
+	bin := buildESL(t)
+	tm := startTmux(t, nil, bin, "demo")
+	tm.waitText(15*time.Second, "esl demo", "events/s", "ivr sessions", "CS_EXECUTE"[3:], "PARK")
+	tm.keys("q")
+	scr := tm.waitText(15*time.Second, "[exit 0]")
+	if !strings.Contains(scr, "demo: ") || !strings.Contains(scr, "0 failed") {
+		t.Fatalf("no tally after the view:\n%s", scr)
+	}
+}
