@@ -195,3 +195,18 @@ func TestDecoderContentTypes(t *testing.T) {
 		t.Fatalf("%+v", frames)
 	}
 }
+
+// The connect reply is a serialised event: its decoded frame headers,
+// encoded as a plain event, give back FreeSWITCH's bytes exactly (so the
+// simulator can produce it with AppendPlain).
+func TestConnectReplyIsPlainEvent(t *testing.T) {
+	for _, sc := range []string{"outbound-7777", "outbound-7778"} {
+		raw := readCapture(t, sc)
+		f := decodeAll(t, raw)[0]
+		end := bytes.Index(raw, []byte("\n\n")) + 2
+		got := NewEvent(f.Headers, "").AppendPlain(nil)
+		if !bytes.Equal(got, raw[:end]) {
+			t.Errorf("%s: re-encoded connect reply differs:\n%s", sc, got)
+		}
+	}
+}

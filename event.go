@@ -69,7 +69,10 @@ func (e *Event) Len() int { return len(e.c.Spans) }
 func (e *Event) Body() string { return e.c.Body }
 
 // Var returns the channel variable name (the "variable_"+name header).
-func (e *Event) Var(name string) string { return e.Get("variable_" + name) }
+func (e *Event) Var(name string) string {
+	v, _ := e.c.LookupPrefixed("variable_", name)
+	return v
+}
 
 // Subclass returns the Event-Subclass of a CUSTOM event.
 func (e *Event) Subclass() string { return e.Get("Event-Subclass") }

@@ -65,14 +65,25 @@ func (x *Execution) Wait(ctx context.Context) (string, error) {
 				x.finish(nil, err)
 			}
 		case <-x.done:
-			if x.err != nil {
-				return "", x.err
-			}
-			return x.ev.Get("Application-Response"), nil
+			return x.result()
 		case <-ctx.Done():
+			// A hang-up finishes the execution and then cancels the
+			// session context: report the hang-up, not the context.
+			select {
+			case <-x.done:
+				return x.result()
+			default:
+			}
 			return "", ctx.Err()
 		}
 	}
+}
+
+func (x *Execution) result() (string, error) {
+	if x.err != nil {
+		return "", x.err
+	}
+	return x.ev.Get("Application-Response"), nil
 }
 
 func (x *Execution) finish(ev *Event, err error) {

@@ -1,6 +1,7 @@
 package esl
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"log/slog"
@@ -75,6 +76,9 @@ type Session struct {
 	bgUser     bool // … because the user asked for it (then jobs' events are shown)
 }
 
+// sessionReadBuffer is the size of a session's read buffer.
+const sessionReadBuffer = 16 << 10
+
 type sessionConfig struct {
 	logger           *slog.Logger
 	handshakeTimeout time.Duration
@@ -108,7 +112,12 @@ func newSession(parent context.Context, nc net.Conn, cfg sessionConfig) (*Sessio
 		jobs:   make(map[string]*SessionJob),
 	}
 	s.ctx, s.cancel = context.WithCancelCause(parent)
-	s.c = newConn(nc, nil, connConfig{
+	// One call's traffic is small (the connect reply is the largest frame,
+	// a few KiB; longer lines are still read whole), and a server holds
+	// thousands of sessions: a 16 KiB read buffer instead of the engine's
+	// 64 KiB default.
+	r := wire.NewReader(bufio.NewReaderSize(nc, sessionReadBuffer), wire.Limits{})
+	s.c = newConn(nc, r, connConfig{
 		logger:       cfg.logger,
 		writeTimeout: cfg.writeTimeout,
 		onEvent:      s.onEvent,
@@ -145,7 +154,7 @@ func handshakeErr(step string, ctx context.Context, err error) error {
 // variable_*). The Server already did this once before the handler ran;
 // calling it again refreshes ChannelData with the channel's current state.
 func (s *Session) Connect(ctx context.Context) (*Event, error) {
-	rep, err := s.c.roundTrip(ctx, &command{line: "connect"})
+	rep, err := s.roundTrip(ctx, &command{line: "connect"})
 	if err != nil {
 		return nil, err
 	}
@@ -337,7 +346,7 @@ func (s *Session) close() {
 // needs "full" and got "-ERR command not found" gets an error matching
 // ErrNotFull.
 func (s *Session) do(ctx context.Context, cmd *command, needsFull bool) (*reply, error) {
-	rep, err := s.c.roundTrip(ctx, cmd)
+	rep, err := s.roundTrip(ctx, cmd)
 	if err != nil {
 		return nil, err
 	}

@@ -57,7 +57,9 @@ func TestSessionExecuteReturnsEarlyOnHangup(t *testing.T) {
 			plainEvent("Event-Name", "CHANNEL_HANGUP", "Unique-ID", testUUID, "Hangup-Cause", "USER_BUSY"))
 		f.next()
 	})
-	_, err := s.Playback(testCtx(t), "/tmp/long prompt.wav")
+	// With the session's own context, which the hang-up cancels: the
+	// caller still learns it was a hang-up.
+	_, err := s.Playback(s.Context(), "/tmp/long prompt.wav")
 	var he *HangupError
 	if !errors.As(err, &he) || !errors.Is(err, ErrHangup) || he.Cause != "USER_BUSY" {
 		t.Fatalf("playback during hangup: %v", err)
@@ -296,5 +298,24 @@ func TestSessionDigitsFromCompletionEvent(t *testing.T) {
 	}
 	if arg, want := <-got, `1 2 3 4000 # ivr/menu.wav silence_stream://250 choice \d+ 4000`; arg != want {
 		t.Errorf("argument %q\nwant     %q", arg, want)
+	}
+}
+
+// TestSessionHangupWithSessionContext: the +OK of a hangup and the
+// CHANNEL_HANGUP that cancels the session context arrive together; Hangup
+// given that context must report the +OK.
+func TestSessionHangupWithSessionContext(t *testing.T) {
+	for range 200 {
+		s := pipeSession(t, sessionConfig{}, func(f *obFS) {
+			f.handshake("async", "full")
+			f.expect("sendmsg")
+			f.write(cmdReply("+OK") + plainEvent("Event-Name", "CHANNEL_HANGUP", "Unique-ID", testUUID, "Hangup-Cause", "NORMAL_CLEARING"))
+			f.next()
+		})
+		if err := s.Hangup(s.Context(), ""); err != nil {
+			t.Fatalf("hangup: %v", err)
+		}
+		<-s.Context().Done()
+		s.close()
 	}
 }

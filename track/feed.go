@@ -21,6 +21,7 @@ const (
 
 var kindNames = [...]string{"", "ChannelAdded", "ChannelChanged", "ChannelRemoved", "CallAdded", "CallChanged", "CallRemoved"}
 
+// String returns the kind's name ("ChannelAdded").
 func (k ChangeKind) String() string {
 	if int(k) < len(kindNames) && k > 0 {
 		return kindNames[k]

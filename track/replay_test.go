@@ -27,13 +27,14 @@ func TestReplayCaptures(t *testing.T) {
 		name     string
 		channels int
 		bridges  int
+		renames  int
 	}{
-		{"call-plain", 4, 1},
-		{"call-json", 4, 1},
-		{"call-xml", 4, 1},
-		{"call-park-hold", 2, 0},
-		{"load", 200, 0},
-		{"load-json", 200, 0},
+		{"call-plain", 4, 1, 0},
+		{"call-json", 4, 1, 0},
+		{"call-xml", 4, 1, 0},
+		{"call-park-hold", 2, 0, 1},
+		{"load", 200, 0, 0},
+		{"load-json", 200, 0, 0},
 	} {
 		t.Run(sc.name, func(t *testing.T) {
 			evs := captureEvents(t, sc.name)
@@ -47,9 +48,14 @@ func TestReplayCaptures(t *testing.T) {
 				return want[u]
 			}
 			var bridges [][2]string
-			lateDestroyStates := 0
+			lateDestroyStates, renames := 0, 0
+			seen := map[string]bool{}
 			for i, ev := range evs {
 				u := ev.UniqueID()
+				if ev.Get("Event-Name") == "CHANNEL_UUID" && seen[ev.Get("Old-Unique-ID")] {
+					renames++ // a rename of a channel already seen (by its CODEC events)
+				}
+				seen[u] = true
 				switch ev.Get("Event-Name") {
 				case "CHANNEL_STATE":
 					h := get(u)
@@ -71,8 +77,8 @@ func TestReplayCaptures(t *testing.T) {
 					bridges = append(bridges, [2]string{ev.Get("Bridge-A-Unique-ID"), ev.Get("Bridge-B-Unique-ID")})
 				}
 			}
-			if len(want) != sc.channels || len(bridges) != sc.bridges {
-				t.Fatalf("capture has %d channels, %d bridges; want %d, %d", len(want), len(bridges), sc.channels, sc.bridges)
+			if len(want) != sc.channels || len(bridges) != sc.bridges || renames != sc.renames {
+				t.Fatalf("capture has %d channels, %d bridges, %d renames; want %d, %d, %d", len(want), len(bridges), renames, sc.channels, sc.bridges, sc.renames)
 			}
 
 			// Replay, recording the tracker's view through its feed.
@@ -192,8 +198,8 @@ func TestReplayCaptures(t *testing.T) {
 			if n, m := tr.Len(); n != 0 || m != 0 {
 				t.Errorf("after the capture: %d channels, %d calls; want none", n, m)
 			}
-			if st := tr.Stats(); st.Late != uint64(lateDestroyStates) {
-				t.Errorf("late events %d, want %d (CHANNEL_STATE after CHANNEL_DESTROY)", st.Late, lateDestroyStates)
+			if st := tr.Stats(); st.Late != uint64(lateDestroyStates) || st.Renamed != uint64(renames) {
+				t.Errorf("late events %d, want %d (CHANNEL_STATE after CHANNEL_DESTROY); renamed %d, want %d", st.Late, lateDestroyStates, st.Renamed, renames)
 			}
 		})
 	}

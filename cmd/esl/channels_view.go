@@ -73,13 +73,13 @@ func rowOf(c *track.Channel, now time.Time) channelRow {
 	return r
 }
 
-// callee is who the channel is calling: the callee id when FreeSWITCH knows
-// it, else the destination number.
+// callee is who the channel is calling: the dialled number, else the
+// callee id (loopback legs carry their context there, so it comes second).
 func callee(c *track.Channel) string {
-	if c.CalleeNumber != "" {
-		return c.CalleeNumber
+	if c.Destination != "" {
+		return c.Destination
 	}
-	return c.Destination
+	return c.CalleeNumber
 }
 
 func snapshotJSON(s track.Snapshot) channelsJSON {

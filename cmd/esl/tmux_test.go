@@ -24,6 +24,14 @@ func buildESL(t *testing.T) string {
 	return bin
 }
 
+// needTmux skips the test when tmux is not installed.
+func needTmux(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed (scripts/test.sh installs it)")
+	}
+}
+
 // tmuxSession is one detached tmux session running a command in a real
 // terminal of a fixed size.
 type tmuxSession struct {
@@ -37,9 +45,7 @@ type tmuxSession struct {
 // tmux is not installed.
 func startTmux(t *testing.T, env []string, argv ...string) *tmuxSession {
 	t.Helper()
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux is not installed (scripts/test.sh installs it)")
-	}
+	needTmux(t)
 	s := &tmuxSession{t: t, socket: filepath.Join(t.TempDir(), "tmux.sock"), name: "esltest"}
 	var shell strings.Builder
 	for _, kv := range env {
@@ -82,6 +88,11 @@ func (s *tmuxSession) text(txt string) { s.tmux("send-keys", "-t", s.name, "-l",
 
 // screen returns what the terminal shows now.
 func (s *tmuxSession) screen() string { return s.tmux("capture-pane", "-p", "-t", s.name) }
+
+// history returns the screen and what scrolled off it.
+func (s *tmuxSession) history() string {
+	return s.tmux("capture-pane", "-p", "-S", "-2000", "-t", s.name)
+}
 
 // waitFor polls the screen until ok says yes, failing the test with the
 // last screen after the deadline. Polling is how a terminal is watched.

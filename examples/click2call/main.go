@@ -9,6 +9,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
@@ -52,13 +53,9 @@ func run(ctx context.Context, out io.Writer, args []string) error {
 	}
 	defer c.Close()
 
-	// Pick the agent leg's uuid ourselves, so its events can be followed
-	// from the very first one.
-	uuidBody, err := c.API(ctx, "create_uuid")
-	if err != nil {
-		return fmt.Errorf("create_uuid: %w", err)
-	}
-	uuid := strings.TrimSpace(uuidBody)
+	// Pick the agent leg's uuid ourselves (origination_uuid), so its
+	// events can be followed from the very first one.
+	uuid := newUUID()
 	sub := c.Listen(esl.ForUniqueID(uuid))
 	defer sub.Close()
 	if err := c.Subscribe(ctx, "CHANNEL_ANSWER", "CHANNEL_BRIDGE", "CHANNEL_UNBRIDGE", "CHANNEL_HANGUP_COMPLETE"); err != nil {
@@ -106,6 +103,15 @@ func run(ctx context.Context, out io.Writer, args []string) error {
 			return ctx.Err()
 		}
 	}
+}
+
+// newUUID returns a random (version 4) UUID.
+func newUUID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
 func envOr(k, def string) string {

@@ -304,3 +304,20 @@ type headerSlice Headers
 
 func (h headerSlice) Len() int            { return len(h) }
 func (h headerSlice) Header(i int) Header { return h[i] }
+
+// LookupPrefixed is Lookup of the name prefix+name, without building that
+// string (channel variables are looked up as "variable_"+name).
+func (c *Compact) LookupPrefixed(prefix, name string) (string, bool) {
+	n := len(prefix) + len(name)
+	for i := range c.Spans {
+		s := &c.Spans[i]
+		if int(s.NameEnd-s.NameStart) != n {
+			continue
+		}
+		h := c.Data[s.NameStart:s.NameEnd]
+		if EqualFold(h[:len(prefix)], prefix) && EqualFold(h[len(prefix):], name) {
+			return c.Data[s.ValueStart:s.ValueEnd], true
+		}
+	}
+	return "", false
+}

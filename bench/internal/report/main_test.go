@@ -1,0 +1,46 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+const sample = `goos: linux
+BenchmarkDecode/newline-scan/plain-2   3  800000 ns/op  0 allocs/event  6000000 events/s  160 ns/event
+BenchmarkDecode/eslkit/plain-2         3  17000000 ns/op  3.0 allocs/event  300000 events/s  3400 ns/event
+BenchmarkDecode/eslkit/plain-2         3  17000000 ns/op  3.0 allocs/event  200000 events/s  3600 ns/event
+BenchmarkDecode/eslkit/plain-2         3  17000000 ns/op  3.0 allocs/event  100000 events/s  3500 ns/event
+BenchmarkDecode/eslgo/plain-2          3  69000000 ns/op  139 allocs/event  50000 events/s  14000 ns/event
+BenchmarkIngest/eslkit-2               5  100 ns/op  400000 events/s  0 lost/op
+BenchmarkAPI/eslkit/callers=64-2       9  100 ns/op  1000000 ops/s  100 p50-µs  900 p99-µs  0 wrong/op
+BenchmarkAPI/eslgo/callers=64-2        9  100 ns/op  200000 ops/s  300 p50-µs  4000 p99-µs  0.02 wrong/op
+PASS
+`
+
+func TestReportMediansRatiosAndTargets(t *testing.T) {
+	r, err := parse(strings.NewReader(sample))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := r.get("BenchmarkDecode/eslkit/plain", "events/s"); v != 200000 {
+		t.Fatalf("median events/s = %v, want 200000", v)
+	}
+	md := render(r, "Machine: test", "")
+	for _, want := range []string{
+		"| decode plain (events/s) | 200k | 50k (×4.0) | n/a |",
+		"| decode plain ≥ 5× the fastest peer | 4.0× eslgo | **no** |",
+		"| decode plain within 3× of newline-scan | 21.9× (3500 vs 160 ns/event) | **no** |",
+		"| ingest ≥ 300,000 events/s, none lost | 400k events/s, lost 0 per replay (worst run 0) | yes |",
+		"| 64-caller api ≥ 10× the best peer (fsim) | 5.0× eslgo (1.00M vs 200k ops/s) | **no** |",
+		"| BenchmarkAPI/eslgo/callers=64 | 200k ops/s | 300 µs | 4000 µs | — | 0.020 |",
+		"Machine: test",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report lacks %q\n%s", want, md)
+		}
+	}
+}
