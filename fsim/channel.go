@@ -202,6 +202,7 @@ func (c *channel) uuid() string {
 }
 
 func (c *channel) setVar(name, value string) { c.vars.set(name, value) }
+
 // getVar is switch_channel_get_variable: channel variables first, then the
 // caller-profile fields FreeSWITCH exposes under variable names.
 func (c *channel) getVar(name string) string {
