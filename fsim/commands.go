@@ -439,7 +439,9 @@ func (l *listener) cmdSendevent(line string, c *command) string {
 	name := strings.TrimSpace(line[min(len(line), 9):])
 	id, ok := eventID(name)
 	if !ok || id == evAll {
-		id = evClone
+		// The captures show a nameless sendevent arriving as CUSTOM (the
+		// protocol reference says CLONE; FreeSWITCH wins).
+		id = evCustom
 	}
 	e := &event{id: id, headers: make([]wireHeader, 0, len(c.headers)+16)}
 	cmdLine := c.line

@@ -298,6 +298,11 @@ func (l *listener) drain() bool {
 			if _, err := l.bw.Write(e.frame(format)); err != nil {
 				return false
 			}
+			if e.id == evChannelHangup && l.session != nil && l.linger && !l.sessionEnded {
+				// The connection thread notices the hangup right after
+				// writing it: the linger notice precedes the rest.
+				l.checkSession()
+			}
 		}
 		if l.bw.Flush() != nil {
 			return false
