@@ -1,6 +1,8 @@
 package fsim
 
 import (
+	"github.com/eslkit/esl/internal/wire"
+
 	"fmt"
 	"strconv"
 	"strings"
@@ -420,7 +422,7 @@ func (l *listener) cmdConnect() {
 		return
 	}
 	e := l.session.dataEvent(origin{"mod_event_socket.c", "parse_command", 2029}, "Channel")
-	b := appendPlain(nil, e)
+	b := wire.AppendPlain(nil, &wire.Event{Headers: e.headers, Body: e.body})
 	b = b[:len(b)-1] // drop the blank line; the reply headers follow
 	mode := "static"
 	if l.async {

@@ -298,9 +298,13 @@ func (l *listener) drain() bool {
 			if _, err := l.bw.Write(e.frame(format)); err != nil {
 				return false
 			}
-			if e.id == evChannelHangup && l.session != nil && l.linger && !l.sessionEnded {
+			if e.id == evChannelHangup && l.session != nil && !l.sessionEnded && e.get("Unique-ID") == l.session.uuid() {
 				// The connection thread notices the hangup right after
-				// writing it: the linger notice precedes the rest.
+				// writing it: with linger the notice precedes the rest;
+				// without, the rest is dropped and the connection ends.
+				if !l.linger {
+					return l.bw.Flush() == nil
+				}
 				l.checkSession()
 			}
 		}

@@ -48,8 +48,11 @@ func (e *event) add(name, value string) {
 	}
 	h := wire.Header{Name: name, Value: value}
 	if len(value) > 7 && value[:7] == "ARRAY::" {
-		h.Array = splitArray(value[7:])
-		h.Value = h.Array[0]
+		if arr := splitArray(value[7:]); len(arr) > 1 {
+			h.Array, h.Value = arr, arr[0]
+		} else {
+			h.Value = arr[0] // a single element has no ARRAY:: form
+		}
 	}
 	e.headers = append(e.headers, h)
 }
@@ -165,14 +168,33 @@ func (e *event) frame(f int) []byte {
 	var b []byte
 	switch f {
 	case fmtJSON:
-		b = encodeFrame(b, "text/event-json", e, appendJSON)
+		b = encodeFrame(b, "text/event-json", e, appendJSONEvent)
 	case fmtXML:
-		b = encodeFrame(b, "text/event-xml", e, appendXML)
+		b = encodeFrame(b, "text/event-xml", e, func(dst []byte, e *event) []byte {
+			return wire.AppendXML(dst, &wire.Event{Headers: e.headers, Body: e.body})
+		})
 	default:
-		b = encodeFrame(b, "text/event-plain", e, appendPlain)
+		b = encodeFrame(b, "text/event-plain", e, func(dst []byte, e *event) []byte {
+			return wire.AppendPlain(dst, &wire.Event{Headers: e.headers, Body: e.body})
+		})
 	}
 	e.enc[f].Store(&b)
 	return b
+}
+
+// appendJSONEvent is wire.AppendJSON plus one FreeSWITCH detail the codec
+// does not model: an event whose body exists but is empty (a bgapi command
+// that printed nothing) still ends with "Content-Length":"0","_body":"".
+func appendJSONEvent(dst []byte, e *event) []byte {
+	dst = wire.AppendJSON(dst, &wire.Event{Headers: e.headers, Body: e.body})
+	if e.hasBody && e.body == "" {
+		dst = dst[:len(dst)-1]
+		if len(e.headers) > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, `"Content-Length":"0","_body":""}`...)
+	}
+	return dst
 }
 
 func encodeFrame(dst []byte, ctype string, e *event, enc func([]byte, *event) []byte) []byte {
