@@ -319,6 +319,12 @@ func (v *varList) set(name, value string) {
 	v.names = append(v.names, name)
 }
 
+func (v *varList) len() int {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return len(v.names)
+}
+
 func (v *varList) all() []kv {
 	v.mu.Lock()
 	defer v.mu.Unlock()

@@ -355,7 +355,7 @@ var extendedTypes = func() (t [numEvents]bool) {
 // chanEvent builds a channel event: standard headers, pre (event headers
 // that come first), the channel data, then post. Caller holds no lock.
 func (c *channel) chanEvent(id int, o origin, pre func(e *event), post func(e *event)) *event {
-	e := c.sim.newEvent(id, "", o)
+	e := c.sim.newEventCap(id, "", o, 60+c.vars.len())
 	if pre != nil {
 		pre(e)
 	}

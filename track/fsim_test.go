@@ -269,8 +269,11 @@ func TestTrackerMatchesFsim(t *testing.T) {
 		if n != 0 {
 			t.Fatalf("round %d: %d channels left", round, n)
 		}
-		if _, calls := h.tr.Len(); calls != 0 {
-			t.Fatalf("round %d: %d calls left", round, calls)
+		h.tr.mu.RLock()
+		legs := len(h.tr.legCall)
+		h.tr.mu.RUnlock()
+		if _, calls := h.tr.Len(); calls != 0 || legs != 0 {
+			t.Fatalf("round %d: %d calls, %d call legs left", round, calls, legs)
 		}
 	}
 	for _, k := range []string{"answered", "rejected", "bridged", "held", "parked", "transferred", "uuid-changed"} {
