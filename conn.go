@@ -303,12 +303,16 @@ func (c *conn) writeLoop() {
 			return
 		}
 		c.mu.Lock()
+		if len(c.wbuf) == 0 {
+			// Nothing queued: swapping now would leave wbuf and wspare
+			// sharing one array, and the next write would send bytes a
+			// caller is still appending.
+			c.mu.Unlock()
+			continue
+		}
 		buf := c.wbuf
 		c.wbuf = c.wspare[:0]
 		c.mu.Unlock()
-		if len(buf) == 0 {
-			continue
-		}
 		if c.cfg.writeTimeout > 0 {
 			_ = c.nc.SetWriteDeadline(time.Now().Add(c.cfg.writeTimeout))
 		}

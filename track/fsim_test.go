@@ -158,10 +158,13 @@ func TestTrackerMatchesFsim(t *testing.T) {
 		t.Skip("long: 7,000 calls")
 	}
 	clk := fsim.NewManualClock(time.Time{})
-	sim := fsim.Run(t, fsim.Options{Clock: clk, HeartbeatInterval: -1})
-	if out := sim.API("originate"); strings.Contains(out, "Command not found") {
-		t.Skip("fsim cannot originate calls yet")
+	dp := fsim.DefaultDialplan()
+	// 4444 rejects the call before answering: both loopback legs exist,
+	// then end with CALL_REJECTED.
+	if err := dp.Add("default", "4444", fsim.Action{App: "hangup", Data: "CALL_REJECTED"}); err != nil {
+		t.Fatal(err)
 	}
+	sim := fsim.Run(t, fsim.Options{Clock: clk, HeartbeatInterval: -1, Dialplan: dp})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	c, err := esl.Dial(ctx, sim.Addr(), esl.WithPassword(sim.Password()))
@@ -178,6 +181,19 @@ func TestTrackerMatchesFsim(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := &fsimHarness{t: t, ctx: ctx, sim: sim, client: c, sub: sub, tr: New(Options{})}
+	ends := h.tr.Subscribe(1 << 15) // drained after every checkpoint
+	defer ends.Close()
+	causes := map[esl.HangupCause]int{}
+	countEnds := func() {
+		for _, ch := range drain(ends) {
+			if ch.Missed > 0 {
+				t.Fatalf("feed missed %d changes", ch.Missed)
+			}
+			if ch.Kind == ChannelRemoved {
+				causes[ch.Channel.HangupCause]++
+			}
+		}
+	}
 	h.check("start")
 
 	const rounds, perKind = 20, 50
@@ -210,14 +226,19 @@ func TestTrackerMatchesFsim(t *testing.T) {
 			if u := h.originate("loopback/8888/default &park"); u != "" {
 				moved = append(moved, u)
 			}
-			// rejected: the far end is busy.
-			if h.originate("error/user_busy &park") == "" {
+			// rejected: 4444 hangs up unanswered with CALL_REJECTED.
+			if h.originate("loopback/4444/default &park") == "" {
 				kinds["rejected"]++
 			}
 		}
 		up := h.check(fmt.Sprintf("round %d: calls up", round))
 		if up == 0 {
 			t.Fatalf("round %d: no channel up", round)
+		}
+		for _, u := range parked {
+			if c, ok := h.tr.Channel(u); !ok || !c.Parked || c.Application != "park" || c.AnswerState != esl.AnswerAnswered {
+				t.Fatalf("round %d: parked call %s: %+v", round, u, c)
+			}
 		}
 		for _, u := range held {
 			if out := sim.API("uuid_hold " + u); strings.HasPrefix(out, "+OK") {
@@ -235,23 +256,34 @@ func TestTrackerMatchesFsim(t *testing.T) {
 				t.Fatalf("round %d: %s not held", round, ch.UniqueID)
 			}
 		}
+		countEnds()
 		clk.Advance(5 * time.Second) // every tone ends: 9999, 5555 and the transferred calls hang up
 		h.check(fmt.Sprintf("round %d: tones over", round))
+		countEnds()
 		for _, u := range append(parked, held...) {
 			sim.API("uuid_kill " + u)
 		}
 		clk.Advance(time.Second)
-		if n := h.check(fmt.Sprintf("round %d: all over", round)); n != 0 {
+		n := h.check(fmt.Sprintf("round %d: all over", round))
+		countEnds()
+		if n != 0 {
 			t.Fatalf("round %d: %d channels left", round, n)
 		}
-		if _, calls := h.tr.Len(); calls != 0 {
-			t.Fatalf("round %d: %d calls left", round, calls)
+		h.tr.mu.RLock()
+		legs := len(h.tr.legCall)
+		h.tr.mu.RUnlock()
+		if _, calls := h.tr.Len(); calls != 0 || legs != 0 {
+			t.Fatalf("round %d: %d calls, %d call legs left", round, calls, legs)
 		}
 	}
 	for _, k := range []string{"answered", "rejected", "bridged", "held", "parked", "transferred", "uuid-changed"} {
 		if kinds[k] < rounds*perKind {
 			t.Errorf("%s calls: %d, want %d", k, kinds[k], rounds*perKind)
 		}
+	}
+	// Two legs per rejected call ended with its cause.
+	if got := causes[esl.CauseCallRejected]; got != 2*kinds["rejected"] {
+		t.Errorf("%d channels ended CALL_REJECTED, want %d", got, 2*kinds["rejected"])
 	}
 	st := h.tr.Stats()
 	t.Logf("%d checkpoints; tracker: %d events, %d applied, %d late, %d renamed; fsim sent %d CHANNEL_UUID", h.checks, st.Events, st.Applied, st.Late, st.Renamed, h.uuidEvs)

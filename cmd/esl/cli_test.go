@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"strings"
@@ -358,7 +359,6 @@ func TestShellBatch(t *testing.T) {
 		"version",
 		"/event channel_create",
 		"/event NO_SUCH_EVENT",
-		"/filter Event-Name CHANNEL_CREATE",
 		"/log warning",
 		"/nolog",
 		"/uuid 1234",
@@ -366,6 +366,9 @@ func TestShellBatch(t *testing.T) {
 		"bgapi echo from-the-background",
 		"no_such_command",
 		"/bogus",
+		// After the bgapi: a filter makes the client add and delete a
+		// Job-UUID filter around each job, see TestShellBgAPIWithFilter.
+		"/filter Event-Name CHANNEL_CREATE",
 		"/exit",
 		"echo never-run",
 	}, "\n") + "\n"
@@ -501,4 +504,46 @@ func TestRetryUntilFreeSWITCHIsUp(t *testing.T) {
 	}
 	for range errs.lines {
 	}
+}
+
+// TestShellBgAPIWithFilter runs bgapi while a filter is set, then more
+// commands. The client then writes "filter delete Job-UUID …" from its
+// reader while the shell's next command is queued: a regression test for
+// conn.writeLoop, whose double buffer once aliased on an empty wake-up so
+// that command bytes were overwritten on the wire.
+func TestShellBgAPIWithFilter(t *testing.T) {
+	sim := fsim.Run(t)
+	var script strings.Builder
+	script.WriteString("/filter Event-Name CHANNEL_CREATE\n")
+	for i := range 20 {
+		fmt.Fprintf(&script, "bgapi echo job-%d\necho now-%d\n", i, i)
+	}
+	var out, errb syncBuffer
+	code := run(context.Background(), &env{Stdin: strings.NewReader(script.String()), Stdout: &out, Stderr: &errb, Getenv: noEnv},
+		append(connArgs(t, sim), "-q"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	for i := range 20 {
+		for _, want := range []string{fmt.Sprintf("job-%d\n", i), fmt.Sprintf("now-%d\n", i)} {
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("output lacks %q", want)
+			}
+		}
+	}
+}
+
+func TestExecTimeout(t *testing.T) {
+	sim := fsim.Run(t)
+	release := make(chan struct{})
+	sim.HandleAPI("slow_command", func(string) string {
+		<-release
+		return "+OK late\n"
+	})
+	defer close(release)
+	code, out, errs := runCLI(t, context.Background(), append(connArgs(t, sim), "-t", "200", "-x", "slow_command")...)
+	if code != 1 || out != "" {
+		t.Fatalf("exit %d out %q", code, out)
+	}
+	checkOneLine(t, errs, sim.Password(), "no reply within 200ms")
 }
