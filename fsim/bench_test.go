@@ -2,6 +2,7 @@ package fsim
 
 import (
 	"bufio"
+	"bytes"
 	"net"
 	"strconv"
 	"sync"
@@ -48,15 +49,28 @@ func newSubscriber(b *testing.B, s *Sim, format string) *subscriber {
 	}
 	sub := &subscriber{nc: nc, done: make(chan struct{})}
 	go func() {
+		// A minimal reader (find Content-Length, skip the body) so that the
+		// measurement is the simulator's delivery, not a client's parsing.
 		defer close(sub.done)
+		br := bufio.NewReaderSize(nc, 256<<10)
 		for {
-			f, err := r.ReadFrame()
-			if err != nil {
+			n := 0
+			for {
+				line, err := br.ReadSlice('\n')
+				if err != nil {
+					return
+				}
+				if len(line) == 1 {
+					break
+				}
+				if bytes.HasPrefix(line, []byte("Content-Length: ")) {
+					n, _ = strconv.Atoi(string(line[16 : len(line)-1]))
+				}
+			}
+			if _, err := br.Discard(n); err != nil {
 				return
 			}
-			if f.ContentType() != wire.TypeCommandReply {
-				sub.n.Add(1)
-			}
+			sub.n.Add(1)
 		}
 	}()
 	return sub

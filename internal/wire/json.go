@@ -106,7 +106,7 @@ func (p *jsonParser) object() (bs, be int, err error) {
 // value parses the value of the key at a[ns:ne) and records a header.
 func (p *jsonParser) value(ns, ne int) error {
 	d := p.d
-	sp := Span{NameStart: int32(ns), NameEnd: int32(ne)}
+	sp := span{NameStart: int32(ns), NameEnd: int32(ne)}
 	switch c := p.peek(); {
 	case c == '"':
 		s, e, err := p.str()
