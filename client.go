@@ -38,6 +38,10 @@ type Client struct {
 	st      desiredState
 	jobs    map[string]*Job
 	exiting atomic.Bool
+
+	holding atomic.Bool // a new connection is being restored
+	holdMu  sync.Mutex
+	held    []heldMessage
 }
 
 // Dial connects to FreeSWITCH at addr ("host:port"), authenticates, and
@@ -95,6 +99,7 @@ func (c *Client) connect(ctx context.Context) (*conn, error) {
 		limits:       c.opt.limits,
 		writeTimeout: c.opt.writeTimeout,
 		idleLimit:    c.opt.idleLimit,
+		idleActive:   c.heartbeatSubscribed,
 		onEvent:      c.onEvent,
 		onEventFrame: c.onEventFrame,
 		onLog:        c.onLog,
@@ -188,8 +193,49 @@ func (c *Client) supervise(cn *conn) {
 			return
 		}
 		cn = next
-		c.hub.publish(Message{Kind: KindReconnected, Err: rerr}, nil)
+		c.release(Message{Kind: KindReconnected, Err: rerr})
 	}
+}
+
+// publish hands a message from the reader to the subscribers, or holds it
+// while a new connection is being restored, so that the Reconnected
+// notice comes before anything the new connection delivers.
+func (c *Client) publish(cn *conn, m Message) {
+	if c.holding.Load() {
+		c.holdMu.Lock()
+		if c.holding.Load() {
+			c.held = append(c.held, heldMessage{m, cn})
+			c.holdMu.Unlock()
+			return
+		}
+		c.holdMu.Unlock()
+	}
+	c.hub.publish(m, cn)
+}
+
+type heldMessage struct {
+	m  Message
+	cn *conn
+}
+
+// hold starts holding messages (before a new connection starts reading).
+func (c *Client) hold() {
+	c.holdMu.Lock()
+	c.held = nil
+	c.holding.Store(true)
+	c.holdMu.Unlock()
+}
+
+// release publishes notice, then what was held, and stops holding.
+func (c *Client) release(notice Message) {
+	c.holdMu.Lock()
+	defer c.holdMu.Unlock()
+	c.hub.publish(notice, nil)
+	for _, h := range c.held {
+		c.hub.publish(h.m, h.cn)
+	}
+	c.held = nil
+	c.holding.Store(false)
 }
 
 // reconnect dials until it succeeds, the client closes, or the
@@ -206,6 +252,7 @@ func (c *Client) reconnect() (*conn, error, bool) {
 		case <-c.ctx.Done():
 			return nil, nil, false
 		}
+		c.hold()
 		cn, err := c.connect(c.ctx)
 		if err != nil {
 			if errors.Is(err, ErrAuthFailed) || errors.Is(err, ErrInvalidArgument) {
@@ -244,6 +291,14 @@ func (c *Client) reconnect() (*conn, error, bool) {
 		}
 		return cn, rerr, true
 	}
+}
+
+// heartbeatSubscribed reports whether HEARTBEAT events are asked for: the
+// liveness limit only applies then (otherwise silence is normal).
+func (c *Client) heartbeatSubscribed() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.st.wants("HEARTBEAT")
 }
 
 // conn returns the live connection or why there is none.
@@ -333,7 +388,7 @@ func (c *Client) onEventFrame(cn *conn, ct string, body []byte) bool {
 	if !lazy {
 		return false
 	}
-	c.hub.publish(Message{Kind: KindEvent, lazy: &lazyEvent{ct: ct, raw: bytes.Clone(body)}}, cn)
+	c.publish(cn, Message{Kind: KindEvent, lazy: &lazyEvent{ct: ct, raw: bytes.Clone(body)}})
 	return true
 }
 
@@ -358,13 +413,13 @@ func (c *Client) onEvent(cn *conn, ev *Event) {
 			return
 		}
 	}
-	c.hub.publish(Message{Kind: KindEvent, Event: ev}, cn)
+	c.publish(cn, Message{Kind: KindEvent, Event: ev})
 }
 
 func (c *Client) onLog(cn *conn, rec *LogRecord) {
-	c.hub.publish(Message{Kind: KindLog, Log: rec}, cn)
+	c.publish(cn, Message{Kind: KindLog, Log: rec})
 }
 
 func (c *Client) onLinger(cn *conn, notice *Event) {
-	c.hub.publish(Message{Kind: KindLinger, Event: notice}, cn)
+	c.publish(cn, Message{Kind: KindLinger, Event: notice})
 }

@@ -70,6 +70,8 @@ type connConfig struct {
 	// idleLimit declares the connection dead when no frame at all arrives
 	// for this long (use with HEARTBEAT subscribed); 0 disables it.
 	idleLimit time.Duration
+	// idleActive, when set, says whether the idle limit applies now.
+	idleActive func() bool
 
 	onEvent func(c *conn, ev *Event)
 	// onEventFrame, when set, sees each event frame first, undecoded (body
@@ -301,12 +303,16 @@ func (c *conn) writeLoop() {
 			return
 		}
 		c.mu.Lock()
+		if len(c.wbuf) == 0 {
+			// Nothing queued: swapping now would leave wbuf and wspare
+			// sharing one array, and the next write would send bytes a
+			// caller is still appending.
+			c.mu.Unlock()
+			continue
+		}
 		buf := c.wbuf
 		c.wbuf = c.wspare[:0]
 		c.mu.Unlock()
-		if len(buf) == 0 {
-			continue
-		}
 		if c.cfg.writeTimeout > 0 {
 			_ = c.nc.SetWriteDeadline(time.Now().Add(c.cfg.writeTimeout))
 		}
@@ -425,7 +431,7 @@ func (c *conn) idleLoop(limit time.Duration) {
 			return
 		case <-t.C:
 			n := c.frames.Load()
-			if n == last && c.stalled.Load() == 0 {
+			if n == last && c.stalled.Load() == 0 && (c.cfg.idleActive == nil || c.cfg.idleActive()) {
 				c.fail(&DisconnectError{Reason: ReasonIdle, Err: ErrTimeout})
 				return
 			}

@@ -123,8 +123,9 @@ func WithReconnect(min, max time.Duration) Option {
 }
 
 // WithLiveness declares the connection dead when nothing at all arrives
-// for d. Subscribe to HEARTBEAT (sent every 20 s by default) and choose d
-// above that interval.
+// for d while HEARTBEAT is subscribed (FreeSWITCH sends one every 20 s by
+// default; choose d above that interval). Without HEARTBEAT silence is
+// normal and the limit does not apply.
 func WithLiveness(d time.Duration) Option { return func(o *options) { o.idleLimit = d } }
 
 // WithLimits bounds the size of frames accepted from the server.

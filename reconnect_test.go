@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // fakeFS is a tiny FreeSWITCH for connection-level tests: it accepts any
@@ -20,6 +21,7 @@ type fakeFS struct {
 	conns    []net.Conn
 	cmds     [][]string
 	hang     string // commands starting with this get no reply
+	eventOn  string // after replying to commands starting with this, send an event
 	badAuth  atomic.Bool
 	wg       sync.WaitGroup
 	accepted chan int
@@ -114,6 +116,10 @@ func (f *fakeFS) serve(idx int, nc net.Conn) {
 		default:
 			ok = w("Content-Type: command/reply\nReply-Text: +OK\n\n")
 		}
+		if ok && f.eventOn != "" && strings.HasPrefix(line, f.eventOn) {
+			body := "Event-Name: CHANNEL_CREATE\nUnique-ID: conn" + itoa(idx) + "\n\n"
+			ok = w("Content-Length: " + itoa(len(body)) + "\nContent-Type: text/event-plain\n\n" + body)
+		}
 		if !ok {
 			return
 		}
@@ -123,6 +129,7 @@ func (f *fakeFS) serve(idx int, nc net.Conn) {
 func TestReconnectRestoresStateOnce(t *testing.T) {
 	fs := newFakeFS(t)
 	fs.hang = "api hang"
+	fs.eventOn = "event plain CHANNEL_"
 	ctx := context.Background()
 	c, err := Dial(ctx, "fs:8021", WithDialer(fs.dialer()), WithReconnect(1, 2))
 	if err != nil {
@@ -166,10 +173,16 @@ func TestReconnectRestoresStateOnce(t *testing.T) {
 	if _, err := job.Wait(ctx); !errors.Is(err, ErrDisconnected) {
 		t.Fatalf("job: %v", err)
 	}
+	m0, _ := sub.Next(ctx)
 	m1, _ := sub.Next(ctx)
 	m2, _ := sub.Next(ctx)
-	if m1.Kind != KindDisconnected || m2.Kind != KindReconnected || m2.Err != nil {
-		t.Fatalf("notices: %v %v (%v)", m1.Kind, m2.Kind, m2.Err)
+	m2b, _ := sub.Next(ctx)
+	if m0.Kind != KindEvent || m0.Event.UniqueID() != "conn0" {
+		t.Fatalf("first event: %+v", m0)
+	}
+	// The new connection's first event comes after the Reconnected notice.
+	if m1.Kind != KindDisconnected || m2.Kind != KindReconnected || m2.Err != nil || m2b.Kind != KindEvent || m2b.Event.UniqueID() != "conn1" {
+		t.Fatalf("notices: %v %v (%v) %v", m1.Kind, m2.Kind, m2.Err, m2b.Kind)
 	}
 	if idx := <-fs.accepted; idx != 1 {
 		t.Fatalf("connection %d", idx)
@@ -202,5 +215,24 @@ func TestReconnectRestoresStateOnce(t *testing.T) {
 	}
 	if _, err := c.API(ctx, "status"); !errors.Is(err, ErrAuthFailed) {
 		t.Fatalf("api after auth failure: %v", err)
+	}
+}
+
+func TestLivenessLimitWithHeartbeat(t *testing.T) {
+	fs := newFakeFS(t)
+	ctx := context.Background()
+	c, err := Dial(ctx, "fs:8021", WithDialer(fs.dialer()), WithLiveness(10*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	sub := c.Listen()
+	if err := c.Subscribe(ctx, EventHeartbeat); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := sub.Next(ctx)
+	var de *DisconnectError
+	if m.Kind != KindDisconnected || !errors.As(m.Err, &de) || de.Reason != ReasonIdle {
+		t.Fatalf("got %v %v", m.Kind, m.Err)
 	}
 }

@@ -83,7 +83,7 @@ func (f *FakeFS) accept() {
 		f.wg.Add(1)
 		go func() {
 			defer f.wg.Done()
-			s := newFakeSession(c, f.Replay)
+			s := newFakeSession(c, f.Replay, 64<<10)
 			s.write([]byte("Content-Type: auth/request\n\n"))
 			s.serve(f.Password)
 			f.mu.Lock()
@@ -110,8 +110,11 @@ type fakeSession struct {
 	replied      bool // the first event subscription was answered
 }
 
-func newFakeSession(c net.Conn, replay []byte) *fakeSession {
-	return &fakeSession{c: c, br: bufio.NewReaderSize(c, 64<<10), bw: bufio.NewWriterSize(c, 64<<10), replay: replay}
+// newFakeSession buffers size bytes each way: large for the inbound
+// sessions that take pipelined commands, small for the many short outbound
+// calls (whose setup cost would otherwise be the fake's buffers).
+func newFakeSession(c net.Conn, replay []byte, size int) *fakeSession {
+	return &fakeSession{c: c, br: bufio.NewReaderSize(c, size), bw: bufio.NewWriterSize(c, size), replay: replay}
 }
 
 // queue buffers a reply; serve flushes once it has answered every command

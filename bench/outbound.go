@@ -116,7 +116,7 @@ func driveOutbound(ctx context.Context, addr string) error {
 	stop := context.AfterFunc(ctx, func() { c.Close() })
 	defer stop()
 	uuid := newUUID()
-	s := newFakeSession(c, nil)
+	s := newFakeSession(c, nil, 4<<10)
 	s.connectReply = oc.connectFor(uuid)
 	s.onExec = func(appUUID string) {
 		if appUUID == "" {

@@ -36,6 +36,9 @@ func init() {
 		"fsctl":         apiFsctl,
 		"bgapi":         apiBgapiInner,
 		"show":          apiShow,
+		"load":          apiLoad,
+		"unload":        apiUnload,
+		"reload":        apiReload,
 	}
 	registerChannelAPIs(apiTable)
 }
@@ -316,6 +319,12 @@ func (v *varList) set(name, value string) {
 	v.names = append(v.names, name)
 }
 
+func (v *varList) len() int {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return len(v.names)
+}
+
 func (v *varList) all() []kv {
 	v.mu.Lock()
 	defer v.mu.Unlock()
@@ -324,4 +333,40 @@ func (v *varList) all() []kv {
 		out = append(out, kv{n, v.vals[n]})
 	}
 	return out
+}
+
+// apiLoad, apiUnload and apiReload pretend to (un)load a module: the
+// replies and the MODULE_LOAD/MODULE_UNLOAD events FreeSWITCH sends.
+func apiLoad(s *Sim, c *apiCall) (string, bool) {
+	if c.args == "" {
+		return "-USAGE: <mod_name>\n", true
+	}
+	apiReloadXML(s, c)
+	s.fireModule(evModuleLoad, c.args, "switch_loadable_module_process", 385)
+	return "+OK Reloading XML\n+OK\n", true
+}
+
+func apiUnload(s *Sim, c *apiCall) (string, bool) {
+	if c.args == "" {
+		return "-USAGE: <mod_name>\n", true
+	}
+	s.fireModule(evModuleUnload, c.args, "switch_loadable_module_unprocess", 1301)
+	return "+OK\n", true
+}
+
+func apiReload(s *Sim, c *apiCall) (string, bool) {
+	apiUnload(s, c)
+	return apiLoad(s, c)
+}
+
+func (s *Sim) fireModule(id int, mod, fn string, line int) {
+	name := strings.TrimPrefix(mod, "mod_")
+	ev := s.newEvent(id, "", origin{"switch_loadable_module.c", fn, line})
+	ev.add("type", "application")
+	ev.add("name", name)
+	ev.add("description", name)
+	ev.add("syntax", "")
+	ev.add("key", mod)
+	ev.add("filename", "/usr/local/freeswitch/mod/"+mod+".so")
+	s.fire(ev)
 }

@@ -1,6 +1,8 @@
 package fsim
 
 import (
+	"github.com/eslkit/esl/internal/wire"
+
 	"strconv"
 	"strings"
 	"time"
@@ -250,12 +252,12 @@ func apiUUIDDump(s *Sim, c *apiCall) (string, bool) {
 	}
 	e := ch.dataEvent(origin{"mod_commands.c", "uuid_dump_function", 6495}, "Caller")
 	if len(f) > 1 && f[1] == "json" {
-		return string(appendJSON(nil, e)), true
+		return string(appendJSONEvent(nil, e)), true
 	}
 	if len(f) > 1 && f[1] == "xml" {
-		return string(appendXML(nil, e)), true
+		return string(wire.AppendXML(nil, &wire.Event{Headers: e.headers, Body: e.body})), true
 	}
-	return string(appendPlain(nil, e)), true
+	return string(wire.AppendPlain(nil, &wire.Event{Headers: e.headers, Body: e.body})), true
 }
 
 func apiUUIDExists(s *Sim, c *apiCall) (string, bool) {

@@ -1,6 +1,8 @@
 package fsim
 
 import (
+	"github.com/eslkit/esl/internal/wire"
+
 	"strconv"
 	"strings"
 )
@@ -79,9 +81,9 @@ func showJSON(cols []string, rows [][]string) string {
 		b = append(b, "{\n"...)
 		for j, col := range cols {
 			b = append(b, "\t\t\t"...)
-			b = appendJSONString(b, col)
+			b = wire.AppendJSONString(b, col)
 			b = append(b, ":\t"...)
-			b = appendJSONString(b, r[j])
+			b = wire.AppendJSONString(b, r[j])
 			if j < len(cols)-1 {
 				b = append(b, ',')
 			}

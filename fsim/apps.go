@@ -133,9 +133,16 @@ func (c *channel) transfer(dest, ctx string) {
 		return
 	}
 	c.xfer = &transferReq{dest: dest, context: ctx}
-	c.prof.dest = dest
-	c.prof.context = ctx
-	c.times.transfer = c.sim.clock.Now()
+	now := c.sim.clock.Now()
+	// A transfer makes a new caller profile (switch_ivr_session_transfer).
+	p := c.prof
+	p.rdnis = p.dest
+	p.transferSource = strconv.FormatInt(now.Unix(), 10) + ":" + newUUID() + ":bl_xfer:" + dest + "/" + ctx + "/XML"
+	p.dest, p.context = dest, ctx
+	p.dialplan, p.logicalDirection = "XML", "inbound"
+	p.index++
+	p.created = now
+	c.prof = p
 	c.state = csRouting
 	c.mu.Unlock()
 	c.poke()
@@ -256,10 +263,14 @@ func (c *channel) play(path string) bool {
 	c.setVar("playback_seconds", strconv.FormatInt(int64(played/time.Second), 10))
 	c.setVar("playback_ms", strconv.FormatInt(played.Milliseconds(), 10))
 	c.setVar("playback_samples", strconv.FormatInt(samples, 10))
+	// Only a break (uuid_break, a terminating digit) says "break"; a
+	// hangup still reports "done", as FreeSWITCH does.
+	c.mu.Lock()
 	status := "done"
-	if interrupted {
+	if interrupted && (c.breakReq || c.dtmfBreaks && len(c.dtmf) > 0) {
 		status = "break"
 	}
+	c.mu.Unlock()
 	c.fire(evPlaybackStop, origin{"switch_ivr_play_say.c", "switch_ivr_play_file", 2023}, nil, func(e *event) {
 		e.add("Playback-File-Type", typ)
 		e.add("Playback-File-Path", path)

@@ -24,7 +24,7 @@ func appBridge(c *channel, arg string) {
 		timeout = time.Duration(t) * time.Second
 	}
 	answered := c.waitFor(timeout, func() bool {
-		return leg.answeredGate.isOpen() || c.interruptedLocked()
+		return leg.upGate.isOpen() || leg.doneGate.isOpen() || c.interruptedLocked()
 	})
 	leg.mu.Lock()
 	legUp := leg.answered && leg.state < csHangup
@@ -77,6 +77,8 @@ func (c *channel) bridgeWith(leg *channel, viaApp bool) {
 	now := c.sim.clock.Now()
 	leg.mu.Lock()
 	lp := leg.prof
+	lp.logicalDirection = "inbound" // the originatee copy FreeSWITCH keeps
+	legPeer := leg.peer
 	leg.bridged = c
 	leg.times.bridged = now
 	legID := leg.id
@@ -86,7 +88,15 @@ func (c *channel) bridgeWith(leg *channel, viaApp bool) {
 	c.times.bridged = now
 	c.other, c.otherType = &lp, "originatee"
 	cid := c.id
+	cidNum := c.prof.cidNumber
 	c.mu.Unlock()
+	if legPeer != nil && viaApp {
+		// The far loopback half learns who it is talking to (a display
+		// update): its callee becomes the bridging caller.
+		legPeer.mu.Lock()
+		legPeer.prof.calleeName, legPeer.prof.calleeNumber = cidNum, cidNum
+		legPeer.mu.Unlock()
+	}
 	c.setVar("bridge_uuid", legID)
 	leg.setVar("bridge_uuid", cid)
 	c.setVar("last_bridge_to", legID)

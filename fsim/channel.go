@@ -52,7 +52,8 @@ type channel struct {
 	breakReq bool
 	evq      []*event
 
-	answeredGate gate
+	answeredGate gate // answered, or early media with originate_early_media
+	upGate       gate // really answered
 	doneGate     gate // hung up (state >= CS_HANGUP)
 	destroyed    chan struct{}
 
@@ -80,7 +81,9 @@ type profile struct {
 	calleeName, calleeNumber         string
 	ani, dest, uuid, source, context string
 	chanName                         string
+	transferSource, rdnis            string
 	index                            int
+	created                          time.Time
 }
 
 // message is a queued sendmsg (switch_ivr_parse_event's input).
@@ -156,13 +159,19 @@ func (g *gate) wait(s *scheduler, counted bool, stop <-chan struct{}) bool {
 		return true
 	case <-stop:
 		g.mu.Lock()
+		still := false
 		for i, x := range g.waiters {
 			if x.ch == w.ch {
 				g.waiters = append(g.waiters[:i], g.waiters[i+1:]...)
+				still = true
 				break
 			}
 		}
 		g.mu.Unlock()
+		if !still {
+			// Opened meanwhile: set already counted us as runnable.
+			return true
+		}
 		if counted {
 			s.enter()
 		}
@@ -193,7 +202,42 @@ func (c *channel) uuid() string {
 }
 
 func (c *channel) setVar(name, value string) { c.vars.set(name, value) }
-func (c *channel) getVar(name string) string { return c.vars.get(name) }
+
+// getVar is switch_channel_get_variable: channel variables first, then the
+// caller-profile fields FreeSWITCH exposes under variable names.
+func (c *channel) getVar(name string) string {
+	if v := c.vars.get(name); v != "" {
+		return v
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p := &c.prof
+	switch name {
+	case "destination_number":
+		return p.dest
+	case "caller_id_name":
+		return p.cidName
+	case "caller_id_number":
+		return p.cidNumber
+	case "callee_id_name":
+		return p.calleeName
+	case "callee_id_number":
+		return p.calleeNumber
+	case "ani":
+		return p.ani
+	case "context":
+		return p.context
+	case "dialplan":
+		return p.dialplan
+	case "source":
+		return p.source
+	case "rdnis":
+		return p.rdnis
+	case "state":
+		return c.state.String()
+	}
+	return ""
+}
 
 // attach binds a socket to the channel; the channel is not destroyed
 // while one is attached (the session read lock of mes.c).
@@ -311,7 +355,7 @@ var extendedTypes = func() (t [numEvents]bool) {
 // chanEvent builds a channel event: standard headers, pre (event headers
 // that come first), the channel data, then post. Caller holds no lock.
 func (c *channel) chanEvent(id int, o origin, pre func(e *event), post func(e *event)) *event {
-	e := c.sim.newEvent(id, "", o)
+	e := c.sim.newEventCap(id, "", o, 60+c.vars.len())
 	if pre != nil {
 		pre(e)
 	}
@@ -423,11 +467,17 @@ func (c *channel) profileLocked(e *event, p string, pr *profile, own bool) {
 	e.add(p+"-Destination-Number", pr.dest)
 	e.add(p+"-Unique-ID", pr.uuid)
 	e.add(p+"-Source", pr.source)
+	e.add(p+"-Transfer-Source", pr.transferSource)
 	e.add(p+"-Context", pr.context)
+	e.add(p+"-RDNIS", pr.rdnis)
 	e.add(p+"-Channel-Name", pr.chanName)
 	if own {
 		e.add(p+"-Profile-Index", strconv.Itoa(pr.index))
-		e.add(p+"-Profile-Created-Time", usec(c.times.created))
+		pc := pr.created
+		if pc.IsZero() {
+			pc = c.times.created
+		}
+		e.add(p+"-Profile-Created-Time", usec(pc))
 		e.add(p+"-Channel-Created-Time", usec(c.times.created))
 		e.add(p+"-Channel-Answered-Time", usec(c.times.answered))
 		e.add(p+"-Channel-Progress-Time", "0")
@@ -519,6 +569,7 @@ func (c *channel) markAnswered() bool {
 	c.setVar("endpoint_disposition", "ANSWER")
 	c.setCallState(ccsActive)
 	c.answeredGate.set(&c.sim.sched)
+	c.upGate.set(&c.sim.sched)
 	c.poke()
 	c.notifyOthers()
 	return true
@@ -537,6 +588,9 @@ func (c *channel) markPreAnswered() bool {
 	c.setVar("endpoint_disposition", "EARLY MEDIA")
 	c.fire(evChannelProgressMedia, origin{"switch_channel.c", "switch_channel_perform_mark_pre_answered", 3562}, nil, nil)
 	c.setCallState(ccsEarly)
+	if c.outbound && c.getVar("originate_early_media") == "true" {
+		c.answeredGate.set(&c.sim.sched)
+	}
 	c.poke()
 	c.notifyOthers()
 	return true

@@ -1,6 +1,8 @@
 package fsim
 
 import (
+	"github.com/eslkit/esl/internal/wire"
+
 	"fmt"
 	"strconv"
 	"strings"
@@ -420,7 +422,7 @@ func (l *listener) cmdConnect() {
 		return
 	}
 	e := l.session.dataEvent(origin{"mod_event_socket.c", "parse_command", 2029}, "Channel")
-	b := appendPlain(nil, e)
+	b := wire.AppendPlain(nil, &wire.Event{Headers: e.headers, Body: e.body})
 	b = b[:len(b)-1] // drop the blank line; the reply headers follow
 	mode := "static"
 	if l.async {
@@ -439,7 +441,9 @@ func (l *listener) cmdSendevent(line string, c *command) string {
 	name := strings.TrimSpace(line[min(len(line), 9):])
 	id, ok := eventID(name)
 	if !ok || id == evAll {
-		id = evClone
+		// The captures show a nameless sendevent arriving as CUSTOM (the
+		// protocol reference says CLONE; FreeSWITCH wins).
+		id = evCustom
 	}
 	e := &event{id: id, headers: make([]wireHeader, 0, len(c.headers)+16)}
 	cmdLine := c.line

@@ -36,6 +36,7 @@ type listener struct {
 	myevents   bool
 	myUUID     string
 	queue      []*event
+	spare      []*event // the drained queue's array, reused (run goroutine only)
 	lost       int
 	logOn      bool
 	logLevel   int
@@ -285,11 +286,14 @@ func (l *listener) drain() bool {
 	for {
 		l.mu.Lock()
 		logs, evs := l.logs, l.queue
-		l.logs, l.queue = nil, nil
+		l.logs, l.queue = nil, l.spare[:0]
+		l.spare = nil
 		format := l.format
 		l.mu.Unlock()
 		if len(logs) == 0 && len(evs) == 0 {
-			return true
+			// Flush only once the queue is empty, so a burst of events
+			// goes out in few writes.
+			return l.bw.Flush() == nil
 		}
 		for _, ln := range logs {
 			ln.write(l.bw)
@@ -298,9 +302,17 @@ func (l *listener) drain() bool {
 			if _, err := l.bw.Write(e.frame(format)); err != nil {
 				return false
 			}
+			if e.id == evChannelHangup && l.session != nil && !l.sessionEnded && e.get("Unique-ID") == l.session.uuid() {
+				// The connection thread notices the hangup right after
+				// writing it: with linger the notice precedes the rest;
+				// without, the rest is dropped and the connection ends.
+				if !l.linger {
+					return l.bw.Flush() == nil
+				}
+				l.checkSession()
+			}
 		}
-		if l.bw.Flush() != nil {
-			return false
-		}
+		clear(evs)
+		l.spare = evs
 	}
 }

@@ -48,8 +48,11 @@ func (e *event) add(name, value string) {
 	}
 	h := wire.Header{Name: name, Value: value}
 	if len(value) > 7 && value[:7] == "ARRAY::" {
-		h.Array = splitArray(value[7:])
-		h.Value = h.Array[0]
+		if arr := splitArray(value[7:]); len(arr) > 1 {
+			h.Array, h.Value = arr, arr[0]
+		} else {
+			h.Value = arr[0] // a single element has no ARRAY:: form
+		}
 	}
 	e.headers = append(e.headers, h)
 }
@@ -117,7 +120,13 @@ type origin struct {
 // switch_event_prep_for_delivery, taking the next global sequence number
 // (every created event consumes one, delivered or not).
 func (s *Sim) newEvent(id int, subclass string, o origin) *event {
-	e := &event{id: id, subclass: subclass, headers: make([]wire.Header, 0, 24)}
+	return s.newEventCap(id, subclass, o, 16)
+}
+
+// newEventCap is newEvent with room for extra more headers, so that a
+// channel event (often a hundred headers) is built without regrowing.
+func (s *Sim) newEventCap(id int, subclass string, o origin, extra int) *event {
+	e := &event{id: id, subclass: subclass, headers: make([]wire.Header, 0, 14+extra)}
 	if subclass != "" {
 		e.headers = append(e.headers, wire.Header{Name: "Event-Subclass", Value: subclass})
 	}
@@ -129,7 +138,7 @@ func (s *Sim) newEvent(id int, subclass string, o origin) *event {
 func (s *Sim) stdHeaders(e *event, name string, o origin) {
 	now := s.clock.Now()
 	seq := s.seq.Add(1)
-	local := now.In(s.loc)
+	local, gmt := s.dates(now)
 	e.headers = append(e.headers,
 		wire.Header{Name: "Event-Name", Value: name},
 		wire.Header{Name: "Core-UUID", Value: s.coreUUID},
@@ -137,14 +146,31 @@ func (s *Sim) stdHeaders(e *event, name string, o origin) {
 		wire.Header{Name: "FreeSWITCH-Switchname", Value: s.opts.Switchname},
 		wire.Header{Name: "FreeSWITCH-IPv4", Value: s.opts.IPv4},
 		wire.Header{Name: "FreeSWITCH-IPv6", Value: s.opts.IPv6},
-		wire.Header{Name: "Event-Date-Local", Value: local.Format("2006-01-02 15:04:05")},
-		wire.Header{Name: "Event-Date-GMT", Value: now.UTC().Format(time.RFC1123)},
+		wire.Header{Name: "Event-Date-Local", Value: local},
+		wire.Header{Name: "Event-Date-GMT", Value: gmt},
 		wire.Header{Name: "Event-Date-Timestamp", Value: strconv.FormatInt(now.UnixMicro(), 10)},
 		wire.Header{Name: "Event-Calling-File", Value: o.file},
 		wire.Header{Name: "Event-Calling-Function", Value: o.fn},
 		wire.Header{Name: "Event-Calling-Line-Number", Value: strconv.Itoa(o.line)},
 		wire.Header{Name: "Event-Sequence", Value: strconv.FormatUint(seq, 10)},
 	)
+}
+
+// dateCache keeps the two date strings of the current second: formatting
+// them for every event would cost more than the rest of the headers.
+type dateCache struct {
+	sec        int64
+	local, gmt string
+}
+
+func (s *Sim) dates(now time.Time) (string, string) {
+	sec := now.Unix()
+	if d := s.dateC.Load(); d != nil && d.sec == sec {
+		return d.local, d.gmt
+	}
+	d := &dateCache{sec: sec, local: now.In(s.loc).Format("2006-01-02 15:04:05"), gmt: now.UTC().Format(time.RFC1123)}
+	s.dateC.Store(d)
+	return d.local, d.gmt
 }
 
 // Formats of a listener.
@@ -165,22 +191,53 @@ func (e *event) frame(f int) []byte {
 	var b []byte
 	switch f {
 	case fmtJSON:
-		b = encodeFrame(b, "text/event-json", e, appendJSON)
+		b = encodeFrame("text/event-json", e, appendJSONEvent)
 	case fmtXML:
-		b = encodeFrame(b, "text/event-xml", e, appendXML)
+		b = encodeFrame("text/event-xml", e, func(dst []byte, e *event) []byte {
+			return wire.AppendXML(dst, &wire.Event{Headers: e.headers, Body: e.body})
+		})
 	default:
-		b = encodeFrame(b, "text/event-plain", e, appendPlain)
+		b = encodeFrame("text/event-plain", e, func(dst []byte, e *event) []byte {
+			return wire.AppendPlain(dst, &wire.Event{Headers: e.headers, Body: e.body})
+		})
 	}
 	e.enc[f].Store(&b)
 	return b
 }
 
-func encodeFrame(dst []byte, ctype string, e *event, enc func([]byte, *event) []byte) []byte {
-	body := enc(make([]byte, 0, 64*len(e.headers)+len(e.body)), e)
-	dst = append(dst, "Content-Length: "...)
-	dst = strconv.AppendInt(dst, int64(len(body)), 10)
-	dst = append(dst, "\nContent-Type: "...)
-	dst = append(dst, ctype...)
-	dst = append(dst, "\n\n"...)
-	return append(dst, body...)
+// appendJSONEvent is wire.AppendJSON plus one FreeSWITCH detail the codec
+// does not model: an event whose body exists but is empty (a bgapi command
+// that printed nothing) still ends with "Content-Length":"0","_body":"".
+func appendJSONEvent(dst []byte, e *event) []byte {
+	dst = wire.AppendJSON(dst, &wire.Event{Headers: e.headers, Body: e.body})
+	if e.hasBody && e.body == "" {
+		dst = dst[:len(dst)-1]
+		if len(e.headers) > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, `"Content-Length":"0","_body":""}`...)
+	}
+	return dst
+}
+
+// encodeFrame builds the complete event frame in one allocation: the
+// serialisation is appended after room reserved for the frame headers,
+// which are then written in front of it.
+func encodeFrame(ctype string, e *event, enc func([]byte, *event) []byte) []byte {
+	const room = 64
+	size := room + len(e.body) + 16
+	for i := range e.headers {
+		size += len(e.headers[i].Name) + len(e.headers[i].Value)*3/2 + 4
+	}
+	buf := make([]byte, room, size)
+	buf = enc(buf, e)
+	var pre [room]byte
+	p := append(pre[:0], "Content-Length: "...)
+	p = strconv.AppendInt(p, int64(len(buf)-room), 10)
+	p = append(p, "\nContent-Type: "...)
+	p = append(p, ctype...)
+	p = append(p, "\n\n"...)
+	start := room - len(p)
+	copy(buf[start:], p)
+	return buf[start:]
 }

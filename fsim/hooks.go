@@ -56,7 +56,7 @@ func (s *Sim) InjectEvent(name, subclass string, headers []Header, body string) 
 	if id != evCustom {
 		subclass = ""
 	}
-	e := s.newEvent(id, subclass, origin{"fsim.go", "InjectEvent", 1})
+	e := s.newEventCap(id, subclass, origin{"fsim.go", "InjectEvent", 1}, len(headers))
 	for _, h := range headers {
 		e.add(h.Name, h.Value)
 	}

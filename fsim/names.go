@@ -56,6 +56,7 @@ const (
 	evTalk                   = 31
 	evNotalk                 = 32
 	evModuleLoad             = 34
+	evModuleUnload           = 35
 	evDTMF                   = 36
 	evPresenceIn             = 38
 	evCodec                  = 45

@@ -205,7 +205,9 @@ func (s *Sim) waitAnswer(a *channel, timeout time.Duration, counted bool) bool {
 	defer t.Stop()
 	a.answeredGate.wait(&s.sched, counted, stop)
 	a.mu.Lock()
-	ok := a.answered && a.state < csHangup
+	// Loopback legs carry originate_early_media=true: early media is
+	// success too.
+	ok := (a.answered || a.early) && a.state < csHangup
 	a.mu.Unlock()
 	return ok
 }

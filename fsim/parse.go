@@ -89,8 +89,11 @@ func readCommand(br *bufio.Reader, partial partialFlag) (*command, error) {
 		name, value := ln[:i], strings.TrimLeft(ln[i+1:], " ")
 		h := wireHeader{Name: name, Value: value}
 		if strings.HasPrefix(value, "ARRAY::") {
-			h.Array = splitArray(value[7:])
-			h.Value = h.Array[0]
+			if arr := splitArray(value[7:]); len(arr) > 1 {
+				h.Array, h.Value = arr, arr[0]
+			} else {
+				h.Value = arr[0]
+			}
 		}
 		c.headers = append(c.headers, h)
 		if equalFold(name, "Content-Length") {

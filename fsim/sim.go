@@ -77,7 +77,8 @@ type Sim struct {
 	started  time.Time
 	log      *slog.Logger
 
-	seq atomic.Uint64
+	seq   atomic.Uint64
+	dateC atomic.Pointer[dateCache]
 
 	ln      net.Listener
 	closing chan struct{}

@@ -75,14 +75,18 @@ func (t *Tracker) Apply(ev *esl.Event) {
 			t.emitChannel(ChannelAdded, c, "", string(f.event))
 			added, changed = false, false
 		}
-		t.bridge(a, b, evTime, string(f.event))
+		if !t.bridge(a, b, evTime, string(f.event)) && changed {
+			t.emitChannel(ChannelChanged, c, "", string(f.event))
+		}
 		return
 	case esl.EventChannelUnbridge:
 		if added {
 			t.emitChannel(ChannelAdded, c, "", string(f.event))
 			added, changed = false, false
 		}
-		t.unbridge(f.bridgeA, f.uuid, evTime, string(f.event))
+		if !t.unbridge(f.bridgeA, f.uuid, evTime, string(f.event)) && changed {
+			t.emitChannel(ChannelChanged, c, "", string(f.event))
+		}
 		return
 	case esl.EventChannelDestroy:
 		c.State = esl.CSDestroy
@@ -304,10 +308,15 @@ func (t *Tracker) rename(old, new string, now time.Time) {
 }
 
 // bridge links a and b into one call (CHANNEL_BRIDGE, fired for A only).
-func (t *Tracker) bridge(a, b string, at time.Time, event string) {
-	a, b = strings.Clone(a), strings.Clone(b)
+// It reports whether it emitted changes for the legs; a repeated bridge of
+// the same pair changes nothing.
+func (t *Tracker) bridge(a, b string, at time.Time, event string) bool {
 	id := t.legCall[a]
 	call := t.calls[id]
+	if call != nil && call.Bridged && call.A == a && call.B == b {
+		return false // a duplicate
+	}
+	a, b = strings.Clone(a), strings.Clone(b)
 	if call == nil || call.other(a) != b {
 		// A new call; a leg still in an older, finished call leaves it.
 		t.leaveCall(a, event)
@@ -335,33 +344,32 @@ func (t *Tracker) bridge(a, b string, at time.Time, event string) {
 			t.emitChannel(ChannelChanged, c, "", event)
 		}
 	}
+	return true
 }
 
 // unbridge ends the bridge between a and b; the call stays until its legs
-// are destroyed.
-func (t *Tracker) unbridge(a, self string, at time.Time, event string) {
+// are destroyed. It reports whether it emitted a change for self.
+func (t *Tracker) unbridge(a, self string, at time.Time, event string) bool {
 	if a == "" {
 		a = self
 	}
 	call := t.calls[t.legCall[a]]
 	if call == nil {
-		if c := t.chans[self]; c != nil {
-			t.emitChannel(ChannelChanged, c, "", event)
-		}
-		return
+		return false
 	}
 	if call.Bridged {
 		call.Bridged, call.UnbridgedAt = false, at
 		t.emitCall(CallChanged, call, event)
 	}
+	emitted := false
 	for _, leg := range [2]string{call.A, call.B} {
 		if c := t.chans[leg]; c != nil && c.Peer != "" {
 			c.Peer = ""
 			t.emitChannel(ChannelChanged, c, "", event)
-		} else if c != nil && leg == self {
-			t.emitChannel(ChannelChanged, c, "", event)
+			emitted = emitted || leg == self
 		}
 	}
+	return emitted
 }
 
 // leaveCall takes uuid out of its call; the call ends when no tracked leg

@@ -63,7 +63,7 @@ func (c *Channel) Up() bool {
 // Bridge-A-Unique-ID of CHANNEL_BRIDGE), B the other. A call outlives its
 // bridge and ends when its last leg is destroyed.
 type Call struct {
-	ID          string    // the A leg's Unique-ID when the bridge formed (FreeSWITCH's call_uuid)
+	ID          string    // the A leg's Unique-ID when the bridge formed (FreeSWITCH's call_uuid); "+" is appended if an earlier call of that leg is still ending
 	A, B        string    // leg Unique-IDs (follow CHANNEL_UUID renames)
 	Bridged     bool      // between CHANNEL_BRIDGE and CHANNEL_UNBRIDGE
 	BridgedAt   time.Time // when the bridge formed (event time)

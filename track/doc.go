@@ -29,7 +29,14 @@
 //
 // Sync loads the current channels and calls from "show channels as json" and
 // "show calls as json", for a tracker that starts while calls are up or that
-// missed events while disconnected. Channels whose events stop without a
+// missed events while disconnected. Run ties a tracker to an esl.Client:
+// it applies the events of a subscription, syncs at the start, after a
+// Reconnected notice and after a gap, and expires stale channels. Channels whose events stop without a
 // CHANNEL_DESTROY (events lost, or a socket that filtered them) are removed
 // by Expire after a configurable time, measured on an injectable clock.
+//
+// Reading never blocks the events: Snapshot copies everything under one
+// lock, Channel/Call/CallOf look one thing up, Counts summarises for
+// metrics, and each Feed is a bounded queue that drops (and counts) rather
+// than wait for a slow reader.
 package track

@@ -3,6 +3,7 @@ package track
 import (
 	"context"
 	"errors"
+	"iter"
 	"sync"
 )
 
@@ -21,6 +22,7 @@ const (
 
 var kindNames = [...]string{"", "ChannelAdded", "ChannelChanged", "ChannelRemoved", "CallAdded", "CallChanged", "CallRemoved"}
 
+// String returns the kind's name ("ChannelAdded").
 func (k ChangeKind) String() string {
 	if int(k) < len(kindNames) && k > 0 {
 		return kindNames[k]
@@ -104,6 +106,18 @@ func (f *Feed) Next(ctx context.Context) (Change, error) {
 		case <-ctx.Done():
 			return Change{}, ctx.Err()
 		case <-f.notify:
+		}
+	}
+}
+
+// All iterates over the changes until ctx ends or the feed is closed.
+func (f *Feed) All(ctx context.Context) iter.Seq[Change] {
+	return func(yield func(Change) bool) {
+		for {
+			c, err := f.Next(ctx)
+			if err != nil || !yield(c) {
+				return
+			}
 		}
 	}
 }

@@ -123,3 +123,18 @@ func TestEventsCoverWhatApplyUses(t *testing.T) {
 		t.Fatalf("final channels differ with Events() only:\n%v\n%v", ra, rb)
 	}
 }
+
+func TestFeedAll(t *testing.T) {
+	tr := New(Options{})
+	f := tr.Subscribe(0)
+	tr.Apply(mk("CHANNEL_CREATE", "a"))
+	tr.Apply(mk("CHANNEL_DESTROY", "a"))
+	f.Close() // queued changes are still delivered, then the loop ends
+	var kinds []ChangeKind
+	for c := range f.All(context.Background()) {
+		kinds = append(kinds, c.Kind)
+	}
+	if len(kinds) != 2 || kinds[0] != ChannelAdded || kinds[1] != ChannelRemoved {
+		t.Fatalf("%v", kinds)
+	}
+}

@@ -26,11 +26,8 @@ type fields struct {
 	bridgeA, bridgeB          string
 	billsec                   string
 	date                      string // Event-Date-Timestamp
-	vars                      []Header
+	vars                      []esl.Header
 }
-
-// Header is one event header (a name and its value).
-type Header = esl.Header
 
 // gather reads the event's headers once. keep selects the variables to
 // collect. Header names are matched as FreeSWITCH spells them, and

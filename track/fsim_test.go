@@ -19,10 +19,12 @@ type fsimHarness struct {
 	t       *testing.T
 	ctx     context.Context
 	sim     *fsim.Sim
+	client  *esl.Client
 	sub     *esl.Subscription
 	tr      *Tracker
 	markers int
 	checks  int
+	uuidEvs int // CHANNEL_UUID events seen
 }
 
 const markerSubclass = "track::checkpoint"
@@ -47,6 +49,9 @@ func (h *fsimHarness) catchUp() {
 				}
 				continue
 			}
+			if m.Event.Name() == esl.EventChannelUUID {
+				h.uuidEvs++
+			}
 			h.tr.Apply(m.Event)
 		case esl.KindGap:
 			h.t.Fatalf("client dropped %d events", m.Lost)
@@ -56,13 +61,26 @@ func (h *fsimHarness) catchUp() {
 	}
 }
 
-// check settles fsim, catches up and compares. It returns how many
-// channels are up.
+// check settles fsim, catches up and compares the tracker, and a second
+// tracker that joins late by Sync, with fsim. It returns how many channels
+// are up.
 func (h *fsimHarness) check(label string) int {
 	h.t.Helper()
 	h.sim.Settle()
 	h.catchUp()
 	h.checks++
+	n := h.compare(label, h.tr)
+	late := New(Options{})
+	if err := late.Sync(h.ctx, h.client); err != nil {
+		h.t.Fatalf("%s: late Sync: %v", label, err)
+	}
+	h.compare(label+" (late join by Sync)", late)
+	return n
+}
+
+// compare checks tr against fsim's show channels and show calls.
+func (h *fsimHarness) compare(label string, tr *Tracker) int {
+	h.t.Helper()
 	chRows, err := parseRows(h.sim.API("show channels as json"))
 	if err != nil {
 		h.t.Fatalf("%s: show channels: %v", label, err)
@@ -71,7 +89,7 @@ func (h *fsimHarness) check(label string) int {
 	if err != nil {
 		h.t.Fatalf("%s: show calls: %v", label, err)
 	}
-	s := h.tr.Snapshot()
+	s := tr.Snapshot()
 	mine := map[string]Channel{}
 	for _, c := range s.Channels {
 		mine[c.UniqueID] = c
@@ -140,10 +158,13 @@ func TestTrackerMatchesFsim(t *testing.T) {
 		t.Skip("long: 7,000 calls")
 	}
 	clk := fsim.NewManualClock(time.Time{})
-	sim := fsim.Run(t, fsim.Options{Clock: clk, HeartbeatInterval: -1})
-	if out := sim.API("originate"); strings.Contains(out, "Command not found") {
-		t.Skip("fsim cannot originate calls yet")
+	dp := fsim.DefaultDialplan()
+	// 4444 rejects the call before answering: both loopback legs exist,
+	// then end with CALL_REJECTED.
+	if err := dp.Add("default", "4444", fsim.Action{App: "hangup", Data: "CALL_REJECTED"}); err != nil {
+		t.Fatal(err)
 	}
+	sim := fsim.Run(t, fsim.Options{Clock: clk, HeartbeatInterval: -1, Dialplan: dp})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	c, err := esl.Dial(ctx, sim.Addr(), esl.WithPassword(sim.Password()))
@@ -159,7 +180,20 @@ func TestTrackerMatchesFsim(t *testing.T) {
 	if err := c.SubscribeCustom(ctx, markerSubclass); err != nil {
 		t.Fatal(err)
 	}
-	h := &fsimHarness{t: t, ctx: ctx, sim: sim, sub: sub, tr: New(Options{})}
+	h := &fsimHarness{t: t, ctx: ctx, sim: sim, client: c, sub: sub, tr: New(Options{})}
+	ends := h.tr.Subscribe(1 << 15) // drained after every checkpoint
+	defer ends.Close()
+	causes := map[esl.HangupCause]int{}
+	countEnds := func() {
+		for _, ch := range drain(ends) {
+			if ch.Missed > 0 {
+				t.Fatalf("feed missed %d changes", ch.Missed)
+			}
+			if ch.Kind == ChannelRemoved {
+				causes[ch.Channel.HangupCause]++
+			}
+		}
+	}
 	h.check("start")
 
 	const rounds, perKind = 20, 50
@@ -192,14 +226,19 @@ func TestTrackerMatchesFsim(t *testing.T) {
 			if u := h.originate("loopback/8888/default &park"); u != "" {
 				moved = append(moved, u)
 			}
-			// rejected: the far end is busy.
-			if h.originate("error/user_busy &park") == "" {
+			// rejected: 4444 hangs up unanswered with CALL_REJECTED.
+			if h.originate("loopback/4444/default &park") == "" {
 				kinds["rejected"]++
 			}
 		}
 		up := h.check(fmt.Sprintf("round %d: calls up", round))
 		if up == 0 {
 			t.Fatalf("round %d: no channel up", round)
+		}
+		for _, u := range parked {
+			if c, ok := h.tr.Channel(u); !ok || !c.Parked || c.Application != "park" || c.AnswerState != esl.AnswerAnswered {
+				t.Fatalf("round %d: parked call %s: %+v", round, u, c)
+			}
 		}
 		for _, u := range held {
 			if out := sim.API("uuid_hold " + u); strings.HasPrefix(out, "+OK") {
@@ -217,17 +256,24 @@ func TestTrackerMatchesFsim(t *testing.T) {
 				t.Fatalf("round %d: %s not held", round, ch.UniqueID)
 			}
 		}
+		countEnds()
 		clk.Advance(5 * time.Second) // every tone ends: 9999, 5555 and the transferred calls hang up
 		h.check(fmt.Sprintf("round %d: tones over", round))
+		countEnds()
 		for _, u := range append(parked, held...) {
 			sim.API("uuid_kill " + u)
 		}
 		clk.Advance(time.Second)
-		if n := h.check(fmt.Sprintf("round %d: all over", round)); n != 0 {
+		n := h.check(fmt.Sprintf("round %d: all over", round))
+		countEnds()
+		if n != 0 {
 			t.Fatalf("round %d: %d channels left", round, n)
 		}
-		if _, calls := h.tr.Len(); calls != 0 {
-			t.Fatalf("round %d: %d calls left", round, calls)
+		h.tr.mu.RLock()
+		legs := len(h.tr.legCall)
+		h.tr.mu.RUnlock()
+		if _, calls := h.tr.Len(); calls != 0 || legs != 0 {
+			t.Fatalf("round %d: %d calls, %d call legs left", round, calls, legs)
 		}
 	}
 	for _, k := range []string{"answered", "rejected", "bridged", "held", "parked", "transferred", "uuid-changed"} {
@@ -235,6 +281,10 @@ func TestTrackerMatchesFsim(t *testing.T) {
 			t.Errorf("%s calls: %d, want %d", k, kinds[k], rounds*perKind)
 		}
 	}
+	// Two legs per rejected call ended with its cause.
+	if got := causes[esl.CauseCallRejected]; got != 2*kinds["rejected"] {
+		t.Errorf("%d channels ended CALL_REJECTED, want %d", got, 2*kinds["rejected"])
+	}
 	st := h.tr.Stats()
-	t.Logf("%d checkpoints; tracker: %d events, %d applied, %d late, %d renamed", h.checks, st.Events, st.Applied, st.Late, st.Renamed)
+	t.Logf("%d checkpoints; tracker: %d events, %d applied, %d late, %d renamed; fsim sent %d CHANNEL_UUID", h.checks, st.Events, st.Applied, st.Late, st.Renamed, h.uuidEvs)
 }

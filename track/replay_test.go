@@ -198,6 +198,12 @@ func TestReplayCaptures(t *testing.T) {
 			if n, m := tr.Len(); n != 0 || m != 0 {
 				t.Errorf("after the capture: %d channels, %d calls; want none", n, m)
 			}
+			tr.mu.RLock()
+			legs := len(tr.legCall)
+			tr.mu.RUnlock()
+			if legs != 0 {
+				t.Errorf("after the capture: %d call legs still indexed", legs)
+			}
 			if st := tr.Stats(); st.Late != uint64(lateDestroyStates) || st.Renamed != uint64(renames) {
 				t.Errorf("late events %d, want %d (CHANNEL_STATE after CHANNEL_DESTROY); renamed %d, want %d", st.Late, lateDestroyStates, st.Renamed, renames)
 			}

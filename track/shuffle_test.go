@@ -53,8 +53,11 @@ func TestAnyInterleavingOfChannels(t *testing.T) {
 					live = append(live[:i], live[i+1:]...)
 				}
 			}
-			if c, m := tr.Len(); c != 0 || m != 0 {
-				t.Fatalf("%s seed %d: %d channels %d calls left", sc, seed, c, m)
+			tr.mu.RLock()
+			legs := len(tr.legCall)
+			tr.mu.RUnlock()
+			if c, m := tr.Len(); c != 0 || m != 0 || legs != 0 {
+				t.Fatalf("%s seed %d: %d channels %d calls %d call legs left", sc, seed, c, m, legs)
 			}
 			for _, ch := range drain(f) {
 				if ch.Kind != ChannelRemoved {

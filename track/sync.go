@@ -177,6 +177,18 @@ func parseRows(out string) ([]map[string]string, error) {
 	if strings.HasPrefix(s, "-ERR") || strings.HasPrefix(s, "-USAGE") {
 		return nil, fmt.Errorf("%w: %s", ErrBadSyncData, s)
 	}
+	// FreeSWITCH prints every column as a string: decode straight into
+	// strings, and only fall back to per-value decoding for other values.
+	var fast struct {
+		RowCount int                 `json:"row_count"`
+		Rows     []map[string]string `json:"rows"`
+	}
+	if err := json.Unmarshal([]byte(s), &fast); err == nil {
+		if len(fast.Rows) != fast.RowCount {
+			return nil, fmt.Errorf("%w: row_count %d but %d rows", ErrBadSyncData, fast.RowCount, len(fast.Rows))
+		}
+		return fast.Rows, nil
+	}
 	var doc struct {
 		RowCount int                          `json:"row_count"`
 		Rows     []map[string]json.RawMessage `json:"rows"`

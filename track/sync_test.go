@@ -1,9 +1,12 @@
 package track
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -154,9 +157,38 @@ func TestSyncErrors(t *testing.T) {
 }
 
 func TestParseRowsEmpty(t *testing.T) {
-	// FreeSWITCH's real answer with no channels (api capture).
-	rows, err := parseRows("{\"row_count\": 0}\n")
-	if err != nil || len(rows) != 0 {
+	// FreeSWITCH's real answers with no channels: the api capture ran
+	// status, version, uptime, global_getvar, show channels, then
+	// "show channels as json" and "show calls as json".
+	raw, err := os.ReadFile(filepath.Join("..", "testdata", "freeswitch", "api", "server.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := esl.NewDecoder(bytes.NewReader(raw))
+	var bodies []string
+	for {
+		f, err := d.Next()
+		if err != nil {
+			break
+		}
+		if f.ContentType == "api/response" {
+			bodies = append(bodies, string(f.Body))
+		}
+	}
+	if len(bodies) < 7 {
+		t.Fatalf("%d api responses", len(bodies))
+	}
+	for _, b := range bodies[5:7] {
+		rows, err := parseRows(b)
+		if err != nil || len(rows) != 0 {
+			t.Fatalf("%q: %v %v", b, rows, err)
+		}
+	}
+}
+
+func TestParseRowsNonStringValues(t *testing.T) {
+	rows, err := parseRows(`{"row_count": 1, "rows": [{"uuid": "a", "created_epoch": 1795645328, "presence_id": null}]}`)
+	if err != nil || len(rows) != 1 || rows[0]["created_epoch"] != "1795645328" || rows[0]["presence_id"] != "" || rows[0]["uuid"] != "a" {
 		t.Fatalf("%v %v", rows, err)
 	}
 }

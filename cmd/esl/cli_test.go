@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"strings"
@@ -320,6 +321,9 @@ func TestChannelsOnceJSON(t *testing.T) {
 		}
 		uuids = append(uuids, uuid)
 	}
+	// originate returns when the call is answered; the A legs start
+	// park a moment later.
+	sim.Settle()
 	code, out, errs := runCLI(t, context.Background(), append([]string{"channels", "--once", "--json"}, connArgs(t, sim)...)...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
@@ -355,7 +359,6 @@ func TestShellBatch(t *testing.T) {
 		"version",
 		"/event channel_create",
 		"/event NO_SUCH_EVENT",
-		"/filter Event-Name CHANNEL_CREATE",
 		"/log warning",
 		"/nolog",
 		"/uuid 1234",
@@ -363,6 +366,9 @@ func TestShellBatch(t *testing.T) {
 		"bgapi echo from-the-background",
 		"no_such_command",
 		"/bogus",
+		// After the bgapi: a filter makes the client add and delete a
+		// Job-UUID filter around each job, see TestShellBgAPIWithFilter.
+		"/filter Event-Name CHANNEL_CREATE",
 		"/exit",
 		"echo never-run",
 	}, "\n") + "\n"
@@ -451,4 +457,93 @@ func TestEventsSurviveReconnect(t *testing.T) {
 	}
 	for range errs.lines {
 	}
+}
+
+func TestUserAuth(t *testing.T) {
+	sim := fsim.Run(t, fsim.Options{Users: map[string]fsim.User{"ops@lab": {Password: "ops-pw", AllowedAPI: "version"}}})
+	h, p := hostPort(t, sim.Addr())
+	ctx := context.Background()
+	code, out, errs := runCLI(t, ctx, "-H", h, "-P", p, "-u", "ops@lab", "-p", "ops-pw", "-x", "version")
+	if code != 0 || out != sim.API("version") && out != strings.TrimRight(sim.API("version"), "\n")+"\n" {
+		t.Fatalf("exit %d out %q err %q", code, out, errs)
+	}
+	// The directory allows only version: FreeSWITCH refuses the rest.
+	code, out, _ = runCLI(t, ctx, "-H", h, "-P", p, "-u", "ops@lab", "-p", "ops-pw", "-x", "status")
+	if code != 1 || !strings.Contains(out, "permission denied") {
+		t.Fatalf("status: exit %d out %q", code, out)
+	}
+	code, _, errs = runCLI(t, ctx, "-H", h, "-P", p, "-u", "ops@lab", "-p", "not-it", "-x", "version")
+	if code != 1 {
+		t.Fatalf("wrong password: exit %d", code)
+	}
+	checkOneLine(t, errs, "not-it", "authentication failed", "ops@lab")
+}
+
+func TestRetryUntilFreeSWITCHIsUp(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	_, port := hostPort(t, addr)
+	er, ew := io.Pipe()
+	errs := newLineReader(er)
+	var out syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		code := run(context.Background(), &env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: ew, Getenv: noEnv},
+			[]string{"-r", "-P", port, "-x", "version"})
+		ew.Close()
+		done <- code
+	}()
+	waitLine(t, errs, "retrying")
+	sim := fsim.Run(t, fsim.Options{Addr: addr})
+	if code := <-done; code != 0 || out.String() != strings.TrimRight(sim.API("version"), "\n")+"\n" {
+		t.Fatalf("exit %d out %q", code, out.String())
+	}
+	for range errs.lines {
+	}
+}
+
+// TestShellBgAPIWithFilter runs bgapi while a filter is set, then more
+// commands. The client then writes "filter delete Job-UUID …" from its
+// reader while the shell's next command is queued: a regression test for
+// conn.writeLoop, whose double buffer once aliased on an empty wake-up so
+// that command bytes were overwritten on the wire.
+func TestShellBgAPIWithFilter(t *testing.T) {
+	sim := fsim.Run(t)
+	var script strings.Builder
+	script.WriteString("/filter Event-Name CHANNEL_CREATE\n")
+	for i := range 20 {
+		fmt.Fprintf(&script, "bgapi echo job-%d\necho now-%d\n", i, i)
+	}
+	var out, errb syncBuffer
+	code := run(context.Background(), &env{Stdin: strings.NewReader(script.String()), Stdout: &out, Stderr: &errb, Getenv: noEnv},
+		append(connArgs(t, sim), "-q"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	for i := range 20 {
+		for _, want := range []string{fmt.Sprintf("job-%d\n", i), fmt.Sprintf("now-%d\n", i)} {
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("output lacks %q", want)
+			}
+		}
+	}
+}
+
+func TestExecTimeout(t *testing.T) {
+	sim := fsim.Run(t)
+	release := make(chan struct{})
+	sim.HandleAPI("slow_command", func(string) string {
+		<-release
+		return "+OK late\n"
+	})
+	defer close(release)
+	code, out, errs := runCLI(t, context.Background(), append(connArgs(t, sim), "-t", "200", "-x", "slow_command")...)
+	if code != 1 || out != "" {
+		t.Fatalf("exit %d out %q", code, out)
+	}
+	checkOneLine(t, errs, sim.Password(), "no reply within 200ms")
 }

@@ -160,6 +160,9 @@ func runDemoWith(ctx context.Context, e *env, every time.Duration, live, colour 
 		}
 	}()
 
+	// The run ends with ctx, or when the user leaves the live view.
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
 	gen := &generator{ctx: ctx, api: env.api, stats: stats}
 	genDone := make(chan struct{})
 	go func() {
@@ -175,6 +178,7 @@ func runDemoWith(ctx context.Context, e *env, every time.Duration, live, colour 
 			lines := []string{title, clip(demoRateLine(stats, rate.perSecond(), colour), w)}
 			return append(lines, renderChannels(tr.Snapshot(), "", w, h-2, colour)[1:]...)
 		}}).run(ctx)
+		stop()
 	} else {
 		<-ctx.Done()
 	}

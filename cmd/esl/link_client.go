@@ -64,8 +64,11 @@ func permanent(err error) bool {
 func newClientLink(c *esl.Client, reconnect bool) *clientLink {
 	ctx, cancel := context.WithCancel(context.Background())
 	l := &clientLink{c: c, sub: c.Listen(esl.WithLogs()), reconnect: reconnect, items: make(chan item, 64), ctx: ctx, cancel: cancel}
+	// Start the subscription's channel here, before anyone can Close it:
+	// C starts a delivery goroutine that Close waits for.
+	msgs := l.sub.C()
 	l.wg.Add(1)
-	go l.forward()
+	go l.forward(msgs)
 	go func() {
 		l.wg.Wait()
 		close(l.items)
@@ -74,9 +77,9 @@ func newClientLink(c *esl.Client, reconnect bool) *clientLink {
 }
 
 // forward turns the client's messages into items.
-func (l *clientLink) forward() {
+func (l *clientLink) forward(msgs <-chan esl.Message) {
 	defer l.wg.Done()
-	for m := range l.sub.C() {
+	for m := range msgs {
 		var it item
 		switch m.Kind {
 		case esl.KindEvent:

@@ -55,7 +55,11 @@ func main() {
 func run(ctx context.Context, e *env, args []string) int {
 	name := defaultCommand
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
-		name, args = args[0], args[1:]
+		if _, ok := commands[args[0]]; ok || !isProfile(e, args[0]) {
+			name, args = args[0], args[1:]
+		}
+		// else fs_cli's "fs_cli PROFILE": the default command takes the
+		// profile name as its first argument.
 	}
 	switch name {
 	case "", "help", "-h", "--help":
@@ -81,4 +85,18 @@ func usage(w io.Writer) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].Summary)
 	}
+}
+
+// isProfile reports whether name is a profile in the user's config file,
+// so that "esl myprofile" connects with it as "fs_cli myprofile" does.
+func isProfile(e *env, name string) bool {
+	if defaultCommand == "" {
+		return false
+	}
+	profs, _, err := loadProfiles(configPaths(e.Getenv))
+	if err != nil {
+		return false
+	}
+	_, ok := profs[name]
+	return ok
 }

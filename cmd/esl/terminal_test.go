@@ -153,3 +153,48 @@ func TestChannelsLiveView(t *testing.T) {
 	tm.keys("q")
 	tm.waitText(5*time.Second, "[exit 0]")
 }
+
+// TestEventsTextOnTerminal: on a terminal, events stream as readable text
+// (a summary line per event), not JSON.
+func TestEventsTextOnTerminal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and drives tmux")
+	}
+	needTmux(t)
+	bin := buildESL(t)
+	sim := fsim.Run(t)
+	h, p := hostPort(t, sim.Addr())
+	tm := startTmux(t, []string{"ESL_CONFIG=/nonexistent"}, bin, "events", "-H", h, "-P", p, "-p", sim.Password(), "CHANNEL_ANSWER")
+	tm.waitText(10*time.Second, "listening for CHANNEL_ANSWER")
+	body := sim.API("originate loopback/8888/default &park()")
+	uuid, ok := strings.CutPrefix(strings.TrimSpace(body), "+OK ")
+	if !ok {
+		t.Fatalf("originate: %q", body)
+	}
+	tm.waitFor("the answer", 5*time.Second, func(string) bool {
+		return strings.Contains(tm.history(), "CHANNEL_ANSWER "+uuid)
+	})
+	if strings.Contains(tm.history(), `{"Event-Name"`) {
+		t.Fatal("JSON on a terminal")
+	}
+	tm.keys("C-c")
+	tm.waitText(5*time.Second, "[exit 0]")
+	sim.API("hupall")
+}
+
+// TestDemoLiveView runs `esl demo` on a terminal: the live view shows the
+// rate line and calls, and q ends it with a one-line tally.
+func TestDemoLiveView(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and drives tmux")
+	}
+	needTmux(t)
+	bin := buildESL(t)
+	tm := startTmux(t, nil, bin, "demo")
+	tm.waitText(15*time.Second, "esl demo", "events/s", "ivr sessions", "CS_EXECUTE"[3:], "PARK")
+	tm.keys("q")
+	scr := tm.waitText(15*time.Second, "[exit 0]")
+	if !strings.Contains(scr, "demo: ") || !strings.Contains(scr, "0 failed") {
+		t.Fatalf("no tally after the view:\n%s", scr)
+	}
+}

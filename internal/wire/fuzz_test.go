@@ -135,11 +135,11 @@ func plainSafe(ev *Event) bool {
 
 // xmlSafe reports whether ev survives FreeSWITCH's XML encoding: element
 // names that parse back, no adjacent repeated names (they read back as an
-// array), percent-safe values, a valid UTF-8 body that does not end in the
+// array) and no single-value array (it reads back as a scalar), percent-safe values, a valid UTF-8 body that does not end in the
 // indentation of </body>.
 func xmlSafe(ev *Event) bool {
 	for i, h := range ev.Headers {
-		if h.Name == "" || strings.ContainsAny(h.Name, "<>/ \t\n\r&") || h.Array != nil && len(h.Array) == 0 {
+		if h.Name == "" || strings.ContainsAny(h.Name, "<>/ \t\n\r&") || h.Array != nil && len(h.Array) < 2 {
 			return false
 		}
 		if i > 0 && ev.Headers[i-1].Name == h.Name {

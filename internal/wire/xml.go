@@ -120,8 +120,13 @@ func xmlElement(a []byte, i int) (sp Span, next int, err error) {
 	if selfClosing {
 		name = name[:len(name)-1]
 	}
-	if len(name) == 0 || bytes.ContainsAny(name, "</ \t\n") {
+	if len(name) == 0 {
 		return sp, 0, ErrMalformedEvent
+	}
+	for _, c := range name {
+		if c == '<' || c == '/' || c == ' ' || c == '\t' || c == '\n' {
+			return sp, 0, ErrMalformedEvent
+		}
 	}
 	sp = Span{NameStart: int32(ns), NameEnd: int32(ns + len(name)), ValueStart: int32(i), ValueEnd: int32(i)}
 	if selfClosing {
