@@ -58,6 +58,7 @@ func EntryKinds() []EntryKind {
 // Entry is the catalogue's description of one event, state, cause or CUSTOM
 // subclass, in one language.
 type Entry struct {
+	// Kind says which table the entry comes from (event, channel state, …).
 	Kind EntryKind `json:"kind"`
 	// Name is FreeSWITCH's spelling (CHANNEL_CREATE, CS_EXECUTE, ringing,
 	// USER_BUSY, callcenter::info).
@@ -68,7 +69,8 @@ type Entry struct {
 	// -1 for answer states and subclasses, which FreeSWITCH does not number.
 	Number int `json:"number"`
 	// Q850 is, for hangup causes, the Q.850 code FreeSWITCH reports.
-	Q850 int  `json:"q850,omitempty"`
+	Q850 int `json:"q850,omitempty"`
+	// Lang is the language the text fields are written in.
 	Lang Lang `json:"lang"`
 	// Summary is a one-line meaning.
 	Summary string `json:"summary"`

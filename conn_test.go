@@ -329,3 +329,66 @@ func TestConnIdleLimit(t *testing.T) {
 		t.Fatalf("err = %v", c.err())
 	}
 }
+
+// TestConnConcurrentCallersGetTheirOwnReplies hammers one connection from
+// many goroutines, mixing awaited commands with fire-and-forget ones (as
+// the reader's hooks send), and checks every reply and every byte on the
+// wire: a writer that reused a buffer still being filled would corrupt
+// commands or cross replies.
+func TestConnConcurrentCallersGetTheirOwnReplies(t *testing.T) {
+	srv, cli := net.Pipe()
+	bad := make(chan string, 1)
+	go func() {
+		defer srv.Close()
+		srv.Write([]byte("Content-Type: auth/request\n\n"))
+		br := bufio.NewReader(srv)
+		for {
+			cmd, err := readCommand(br)
+			if err != nil {
+				return
+			}
+			line := strings.TrimSpace(string(cmd))
+			body, ok := strings.CutPrefix(line, "api echo ")
+			if !ok {
+				if !strings.HasPrefix(line, "filter delete Job-UUID ") {
+					select {
+					case bad <- line:
+					default:
+					}
+				}
+				body = "+OK"
+			}
+			if _, err := srv.Write([]byte("Content-Type: api/response\nContent-Length: " + itoa(len(body)) + "\n\n" + body)); err != nil {
+				return
+			}
+		}
+	}()
+	c := engineOn(t, cli, connConfig{})
+	var wg sync.WaitGroup
+	for g := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 100 {
+				want := "g" + itoa(g) + "-" + itoa(i)
+				if i%3 == 0 {
+					if err := c.send(&command{line: "filter delete Job-UUID " + want}); err != nil {
+						t.Error(err)
+						return
+					}
+				}
+				rep, err := c.roundTrip(context.Background(), &command{line: "api echo " + want})
+				if err != nil || rep.body != want {
+					t.Errorf("%s: got %+v %v", want, rep, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	select {
+	case line := <-bad:
+		t.Fatalf("server read a corrupt command %q", line)
+	default:
+	}
+}

@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// Application is a dialplan application: it runs on the channel's session
+// appFunc is a dialplan application: it runs on the channel's session
 // thread and returns when done (or when the channel is interrupted).
 type appFunc func(c *channel, arg string)
 
@@ -16,7 +16,7 @@ func init() {
 	appTable = map[string]appFunc{
 		"answer":              appAnswer,
 		"pre_answer":          appPreAnswer,
-		"ring_ready":          func(c *channel, arg string) {},
+		"ring_ready":          func(c *channel, arg string) { c.ringReady() },
 		"hangup":              appHangup,
 		"playback":            appPlayback,
 		"park":                appPark,

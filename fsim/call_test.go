@@ -133,3 +133,9 @@ func TestOriginate9999ManualClock(t *testing.T) {
 		t.Errorf("after the call: %q", got)
 	}
 }
+
+func (r *recorder) snapshot() []recEvent {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]recEvent(nil), r.evs...)
+}

@@ -26,6 +26,10 @@ type listener struct {
 	killMu  sync.Once
 	killed  chan struct{}
 	killMsg atomic.Pointer[string]
+	// killWritten is closed once a notice written from outside the
+	// connection thread (lost events) is out; the thread waits for it
+	// before closing the socket.
+	killWritten atomic.Pointer[chan struct{}]
 
 	// Guarded by mu: what the dispatcher reads.
 	mu         sync.Mutex
@@ -168,6 +172,12 @@ func (l *listener) run() {
 	defer firstTimer.Stop()
 	gotFirst := false
 	for {
+		select {
+		case <-l.killed:
+			l.killedExit()
+			return
+		default:
+		}
 		if len(l.cmds) == 0 && !l.partial.Load() {
 			if !l.drain() {
 				return
@@ -226,12 +236,20 @@ func (l *listener) run() {
 			l.finish(noticeGoodbye)
 			return
 		case <-l.killed:
-			msg := *l.killMsg.Load()
-			if msg != "" {
-				l.finish(msg)
-			}
+			l.killedExit()
 			return
 		}
+	}
+}
+
+// killedExit ends the connection thread after kill or killLost.
+func (l *listener) killedExit() {
+	if msg := *l.killMsg.Load(); msg != "" {
+		l.finish(msg)
+		return
+	}
+	if w := l.killWritten.Load(); w != nil {
+		<-*w
 	}
 }
 

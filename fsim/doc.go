@@ -32,13 +32,40 @@
 //     (*Sim).Settle().
 //   - Options.SocketAddr points every "socket" dialplan application at a
 //     chosen host:port (tests listen on 127.0.0.1:0); Options.Dialplan
-//     replaces the dialplan (see Dialplan, DefaultDialplan); Options.ACL
-//     rejects peers with text/rude-rejection; Options.Users enables
-//     userauth.
+//     replaces the dialplan; Options.ACL rejects peers with
+//     text/rude-rejection; Options.Users enables userauth; Options.QueueLimit
+//     and Options.HeartbeatInterval change FreeSWITCH's 100 000 and 20 s;
+//     Options.FileDuration is how long playback of a file lasts.
+//   - Dialplan, Action, NewDialplan, DefaultDialplan (the captures' 9999,
+//     8888, 5555, 7777, 7778), ParseDialplan (the file format of
+//     "esl sim --dialplan"), (*Sim).Dialplan() to change it at run time.
 //   - Hooks for error paths: HandleAPI (script an API command's output),
 //     InjectEvent (fire any event), OnEvent (observe every event),
-//     InjectFault (drop connections, send a malformed frame, truncate a
-//     frame), Stall (block the connection threads for a while).
+//     InjectFault (FaultDrop, FaultMalformed, FaultTruncate), Stall (block
+//     the connection threads, so queues fill as with a slow consumer).
+//
+// # Calls
+//
+// Endpoints: loopback/EXT[/CONTEXT] (an A leg that the originator controls
+// and a B leg that runs the dialplan; answer, early media, DTMF and hangup
+// cross between the halves as in mod_loopback) and error/CAUSE (fails at
+// once). originate takes {var=value,...} (origination_uuid,
+// origination_caller_id_number, originate_timeout) and &app(args) or an
+// extension. Applications: answer, pre_answer, hangup, playback
+// (tone_stream:// and silence_stream:// last their real duration, files
+// Options.FileDuration), park, bridge, set, export, unset, sleep, echo,
+// socket, play_and_get_digits, record, transfer, event. API: status,
+// version, uptime, hostname, echo, eval, global_getvar, global_setvar,
+// originate, uuid_kill, uuid_answer, uuid_pre_answer, uuid_bridge,
+// uuid_hold [off|toggle], uuid_transfer, uuid_setvar, uuid_getvar,
+// uuid_dump, uuid_exists, uuid_send_dtmf, uuid_park, uuid_break, show
+// channels|calls [count] [as json], hupall, reloadxml, load, unload, fsctl
+// (shutdown, hupall, …). Anything else answers "-ERR <cmd> Command not
+// found!" as FreeSWITCH does.
+//
+// Digits sent with uuid_send_dtmf to a loopback leg come out of its other
+// half (where FreeSWITCH dequeues them and fires DTMF), so send them to
+// the A leg to feed play_and_get_digits running on the B leg.
 //
 // # What is simulated
 //

@@ -158,10 +158,13 @@ func (l *listener) killLost(msg string) {
 	l.killMu.Do(func() {
 		empty := ""
 		l.killMsg.Store(&empty)
+		written := make(chan struct{})
+		l.killWritten.Store(&written)
 		close(l.killed)
 		l.sim.wg.Add(1)
 		go func() {
 			defer l.sim.wg.Done()
+			defer close(written)
 			l.nc.SetWriteDeadline(time.Now().Add(time.Second))
 			l.nc.Write([]byte("Content-Type: text/disconnect-notice\nContent-Length: " + strconv.Itoa(len(msg)) + "\n\n" + msg))
 			l.nc.Close()

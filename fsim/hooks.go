@@ -116,10 +116,19 @@ func (s *Sim) InjectFault(f Fault) {
 
 // Stall makes every current connection stop reading and writing for d of
 // simulated time (the connection thread is blocked, so events queue up, as
-// with a slow FreeSWITCH).
+// with a slow FreeSWITCH or a slow network). It returns once every
+// connection thread has stopped.
 func (s *Sim) Stall(d time.Duration) {
 	for _, l := range *s.listeners.Load() {
-		l.faults <- func() { l.stall = d }
+		stalled := make(chan struct{})
+		select {
+		case l.faults <- func() { l.stall = d; close(stalled) }:
+			select {
+			case <-stalled:
+			case <-l.done:
+			}
+		case <-l.done:
+		}
 	}
 }
 

@@ -131,7 +131,7 @@ func (c *channel) connected() {
 // once the bound channel is down, close (no linger) or send the linger
 // notice and start the linger clock. It reports whether to close now.
 func (l *listener) checkSession() bool {
-	if l.session == nil || l.sessionEnded || !l.session.doneGate.isOpen() {
+	if l.session == nil || l.sessionEnded || !l.session.hungup() {
 		return false
 	}
 	l.sessionEnded = true

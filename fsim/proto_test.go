@@ -25,8 +25,10 @@ func dialRaw(t testing.TB, s *Sim) *rawConn {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { nc.Close() })
-	return &rawConn{t: t, nc: nc, br: bufio.NewReader(nc)}
+	return &rawConn{t: t, nc: nc, br: newBufReader(nc)}
 }
+
+func newBufReader(nc net.Conn) *bufio.Reader { return bufio.NewReader(nc) }
 
 func (c *rawConn) send(s string) {
 	c.t.Helper()

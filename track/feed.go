@@ -32,6 +32,7 @@ func (k ChangeKind) String() string {
 
 // Change is one entry of the change feed.
 type Change struct {
+	// Kind says what happened and so which of the fields below are set.
 	Kind ChangeKind
 
 	// Channel is the channel after the change (for ChannelRemoved, as it

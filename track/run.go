@@ -11,6 +11,8 @@ import (
 // and connection notices, in order. *esl.Subscription (from Client.Listen)
 // is one.
 type MessageSource interface {
+	// Next waits for the next message; false means the stream ended (or
+	// ctx did) and Run stops.
 	Next(ctx context.Context) (esl.Message, bool)
 }
 

@@ -15,6 +15,8 @@ import (
 // APIRunner runs a FreeSWITCH api command and returns its output. The esl
 // Client satisfies it, and so can anything else (a test double, a pool).
 type APIRunner interface {
+	// API runs cmd ("show channels as json") and returns its output, or
+	// an error when FreeSWITCH or the connection refused it.
 	API(ctx context.Context, cmd string) (string, error)
 }
 

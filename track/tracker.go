@@ -31,7 +31,9 @@ type Options struct {
 	// is remembered so that its trailing events (CHANNEL_STATE CS_DESTROY
 	// comes after CHANNEL_DESTROY) do not bring it back. Zero means one
 	// minute. At most MaxTombstones are kept (zero means 65536).
-	TombstoneTTL  time.Duration
+	TombstoneTTL time.Duration
+	// MaxTombstones bounds that memory so a flood of short calls cannot
+	// grow it without limit; the oldest are forgotten first.
 	MaxTombstones int
 
 	// SyncGrace protects channels that had an event this recently when a

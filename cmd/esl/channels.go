@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"strings"
@@ -27,22 +26,14 @@ var trackedEvents = []string{
 }
 
 func runChannels(ctx context.Context, e *env, args []string) int {
-	fs := flag.NewFlagSet("esl channels", flag.ContinueOnError)
-	fs.SetOutput(e.Stderr)
+	fs := newFlagSet(e, "esl channels", "usage: esl channels [flags] [profile]")
 	var o connOpts
 	o.register(fs)
 	once := fs.Bool("once", false, "print one snapshot and exit")
 	asJSON := fs.Bool("json", false, "with --once: print the snapshot as JSON")
-	fs.Usage = func() {
-		fmt.Fprintln(e.Stderr, "usage: esl channels [flags] [profile]\n\nflags:")
-		fs.PrintDefaults()
-	}
-	pos, err := parseArgs(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
-	if err != nil {
-		return 2
+	pos, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
 	}
 	if len(pos) == 1 && o.Profile == "" {
 		o.Profile = pos[0]

@@ -130,7 +130,8 @@ func renderChannels(s track.Snapshot, title string, width, height int, colour bo
 	}
 	add(fmt.Sprintf("channels %d  answered %d  bridged calls %d  held %d  parked %d  |  %s",
 		len(s.Channels), s.Answered, bridged, held, parked, strings.Join(counts, "  ")))
-	header := fmt.Sprintf(rowFormat, "UUID", "STATE", "CALL", "CALLER", "CALLEE", "APPLICATION", "TIME", "FLAGS")
+	appW := appWidth(width)
+	header := tableRow("UUID", "STATE", "CALL", "CALLER", "CALLEE", "APPLICATION", appW, "TIME", "FLAGS")
 	if colour {
 		add(colBold + header + colReset)
 	} else {
@@ -163,16 +164,44 @@ func renderChannels(s track.Snapshot, title string, width, height int, colour bo
 		if r.AppData != "" {
 			app += " " + r.AppData
 		}
-		add(fmt.Sprintf(rowFormat,
-			short(r.UUID), fitw(strings.TrimPrefix(r.State, "CS_"), 14), fitw(r.CallState, 8), fitw(r.Caller, 12), fitw(r.Callee, 12),
-			fitw(app, 18), fmtDuration(time.Duration(r.DurationSec)*time.Second), strings.Join(flags, " ")))
+		add(tableRow(short(r.UUID), fitw(strings.TrimPrefix(r.State, "CS_"), 14), fitw(r.CallState, 8), fitw(r.Caller, 12), fitw(r.Callee, 12),
+			app, appW, fmtDuration(time.Duration(r.DurationSec)*time.Second), strings.Join(flags, " ")))
 		room--
 	}
 	return lines
 }
 
-// rowFormat lays out one table row: it fits 100 columns with the flags.
-const rowFormat = "%-8s %-14s %-8s %-12s %-12s %-18s %7s %s"
+// rowFormat lays out one table row, but for the application column that
+// tableRow adds: with it 18 wide, a row fits 100 columns with the flags.
+const rowFormat = "%-8s %-14s %-8s %-12s %-12s %s%7s %s"
+
+// appWidth is how wide the application column is on a screen width
+// columns wide (0: any width). The time and the flags (HOLD, PARK, the
+// bridged peer) say more about a call than the application's arguments,
+// so on a narrow screen the application column gives way first, and goes
+// when fewer than 8 columns are left for it.
+func appWidth(width int) int {
+	// others: the columns but the application and the flags, with their
+	// spaces; flags: room for "HOLD PARK" or a bridged peer ("↔" uuid).
+	const full, others, flags = 18, 67, 9
+	if width <= 0 || width >= others+full+1+flags {
+		return full
+	}
+	if w := width - others - 1 - flags; w >= 8 {
+		return w
+	}
+	return 0
+}
+
+// tableRow formats one row with the application cut to appW (left out
+// when appW is 0).
+func tableRow(uuid, state, call, caller, callee, app string, appW int, dur, flags string) string {
+	cell := ""
+	if appW > 0 {
+		cell = fmt.Sprintf("%-*s ", appW, fitw(app, appW))
+	}
+	return fmt.Sprintf(rowFormat, uuid, state, call, caller, callee, cell, dur, flags)
+}
 
 func short(uuid string) string {
 	if len(uuid) > 8 {

@@ -46,6 +46,20 @@ func TestRenderChannels(t *testing.T) {
 			t.Errorf("line of %d runes exceeds the width: %q", n, l)
 		}
 	}
+	// On a narrow screen the application column shrinks, then goes; the
+	// time and the flags stay.
+	for _, width := range []int{95, 85, 80} {
+		screen := strings.Join(renderChannels(testSnapshot(), "title", width, 10, false), "\n")
+		for _, want := range []string{"1:15", "HOLD PARK", "0:03 ↔cccccccc"} {
+			if !strings.Contains(screen, want) {
+				t.Errorf("width %d: screen lacks %q:\n%s", width, want, screen)
+			}
+		}
+		hasApp := strings.Contains(screen, "APPLICA") && strings.Contains(screen, "bridge")
+		if hasApp != (width >= 85) {
+			t.Errorf("width %d: application column shown %v:\n%s", width, hasApp, screen)
+		}
+	}
 	// A short screen says how many rows it left out instead of scrolling.
 	lines = renderChannels(testSnapshot(), "title", 100, 4, false)
 	if len(lines) != 4 || !strings.Contains(lines[3], "and 2 more") {

@@ -37,8 +37,11 @@ type connOpts struct {
 // Go duration ("2s").
 type msDuration struct{ d *time.Duration }
 
+// String shows an unset value as the zero value flag's help compares with,
+// so the help does not print a misleading "(default 0s)" after the real
+// default it already names.
 func (m msDuration) String() string {
-	if m.d == nil {
+	if m.d == nil || *m.d == 0 {
 		return "0"
 	}
 	return m.d.String()

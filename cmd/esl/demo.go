@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"strings"
@@ -25,7 +23,7 @@ type callKind string
 const (
 	kindAnswered callKind = "answered" // loopback 9999: answer, 3 s tone, hang up
 	kindBridged  callKind = "bridged"  // loopback 5555: bridge to 9999 (four legs)
-	kindBusy     callKind = "busy"     // error/user_busy: rejected at once
+	kindBusy     callKind = "busy"     // loopback 6666: refused with USER_BUSY before answer
 	kindHeld     callKind = "held"     // parked call put on hold, then taken off
 	kindParked   callKind = "parked"   // loopback 8888: answer and park
 	kindIVR      callKind = "ivr"      // loopback 7777: socket to the in-process IVR
@@ -78,21 +76,13 @@ func (s *demoStats) done(k callKind) {
 }
 
 func runDemo(ctx context.Context, e *env, args []string) int {
-	fs := flag.NewFlagSet("esl demo", flag.ContinueOnError)
-	fs.SetOutput(e.Stderr)
+	fs := newFlagSet(e, "esl demo", "usage: esl demo [--duration D] [--every D]\n\nStarts a simulated FreeSWITCH (fsim) in this process, an outbound IVR server\nfor its socket calls, and places a steady mix of calls, showing the live\nchannel view. Without a terminal it prints a JSON summary at the end.")
 	duration := fs.Duration("duration", 0, "stop after this long (default: until interrupted)")
 	every := fs.Duration("every", 400*time.Millisecond, "start a call this often")
 	noColour := fs.Bool("no-color", false, "no colours")
 	asJSON := fs.Bool("json", false, "print the JSON summary even on a terminal")
-	fs.Usage = func() {
-		fmt.Fprintln(e.Stderr, "usage: esl demo [--duration D] [--every D]\n\nStarts a simulated FreeSWITCH (fsim) in this process, an outbound IVR server\nfor its socket calls, and places a steady mix of calls, showing the live\nchannel view. Without a terminal it prints a JSON summary at the end.\n\nflags:")
-		fs.PrintDefaults()
-	}
-	if _, err := parseArgs(fs, args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if _, code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	if *every <= 0 {
 		fmt.Fprintln(e.Stderr, "esl demo: --every must be positive")
@@ -360,9 +350,9 @@ func (g *generator) place(k callKind) {
 	}
 	switch k {
 	case kindBusy:
-		if uuid, ok := originate("error/user_busy"); ok {
+		if uuid, ok := originate("loopback/" + demoBusy + "/default"); ok {
 			if uuid != "" {
-				g.stats.fail("busy: originate error/user_busy answered")
+				g.stats.fail("busy: originate loopback/%s answered", demoBusy)
 				return
 			}
 			g.stats.done(k)

@@ -36,7 +36,7 @@ func startDemoEnv(stats *demoStats) (*demoEnv, error) {
 	if err != nil {
 		return nil, fmt.Errorf("starting the IVR: %w", err)
 	}
-	sim := fsim.New(fsim.Options{SocketAddr: ivr.addr})
+	sim := fsim.New(fsim.Options{SocketAddr: ivr.addr, Dialplan: demoDialplan()})
 	if err := sim.Start(); err != nil {
 		ivr.close()
 		return nil, fmt.Errorf("starting fsim: %w", err)
@@ -52,6 +52,20 @@ func startDemoEnv(stats *demoStats) (*demoEnv, error) {
 	var l link = newClientLink(c, false)
 	api.Store(&l)
 	return &demoEnv{sim: sim, ivr: ivr, link: l, api: l.API, simAddr: sim.Addr(), ivrAddr: ivr.addr}, nil
+}
+
+// demoBusy is the extension of the busy calls. The called leg refuses
+// with USER_BUSY before answering, so busy calls have channels in the
+// view and their cause in the summary, as a real busy callee does (the
+// error/user_busy endpoint would fail the originate without any channel).
+const demoBusy = "6666"
+
+// demoDialplan is fsim's built-in dialplan plus the busy extension.
+func demoDialplan() *fsim.Dialplan {
+	dp := fsim.DefaultDialplan()
+	// Add fails only for a bad regular expression; this number is plain.
+	_ = dp.Add("default", demoBusy, fsim.Action{App: "hangup", Data: "USER_BUSY"})
+	return dp
 }
 
 func (d *demoEnv) close() {

@@ -26,6 +26,14 @@ func TestDemoSummary(t *testing.T) {
 	if sum.Failed != 0 || len(sum.Errors) != 0 {
 		t.Errorf("failures: %s", out)
 	}
+	// Both legs of a busy call end with USER_BUSY; the other calls end
+	// normally (the demo hangs up what is left with NORMAL_CLEARING).
+	if sum.Hangups["USER_BUSY"] < 2*sum.Calls[kindBusy] || sum.Hangups["NORMAL_CLEARING"] == 0 {
+		t.Errorf("hangup causes do not match the calls placed: %s", out)
+	}
+	if sum.EndChannels != 0 || sum.PeakChannels == 0 {
+		t.Errorf("channels: peak %d, at the end %d: %s", sum.PeakChannels, sum.EndChannels, out)
+	}
 	if sum.IVRSessions == 0 {
 		t.Errorf("the IVR served no session: %s", out)
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -14,8 +13,7 @@ func init() {
 }
 
 func runEvents(ctx context.Context, e *env, args []string) int {
-	fs := flag.NewFlagSet("esl events", flag.ContinueOnError)
-	fs.SetOutput(e.Stderr)
+	fs := newFlagSet(e, "esl events", "usage: esl events [flags] [NAME...]   (NAME: ALL (default), CHANNEL_ANSWER, CUSTOM sofia::register, …)")
 	var o connOpts
 	o.register(fs)
 	format := fs.String("format", "", "json (one FreeSWITCH JSON event per line; default when not a terminal), text (default on a terminal) or plain")
@@ -23,16 +21,9 @@ func runEvents(ctx context.Context, e *env, args []string) int {
 	fs.Var(&filters, "filter", "FreeSWITCH event filter HEADER=VALUE (repeatable; several are OR-ed as FreeSWITCH does, '-' before the value excludes, /regex/ matches)")
 	uuid := fs.String("uuid", "", "only events of this call (Unique-ID or Other-Leg-Unique-ID)")
 	vars := fs.Bool("vars", false, "text format: include channel variables")
-	fs.Usage = func() {
-		fmt.Fprintln(e.Stderr, "usage: esl events [flags] [NAME...]   (NAME: ALL (default), CHANNEL_ANSWER, CUSTOM sofia::register, …)\n\nflags:")
-		fs.PrintDefaults()
-	}
-	names, err := parseArgs(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
-	if err != nil {
-		return 2
+	names, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
 	}
 	switch *format {
 	case "":

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"strconv"
@@ -43,18 +42,14 @@ var explainLists = map[string][]esl.EntryKind{
 }
 
 func runExplain(_ context.Context, e *env, args []string) int {
-	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
-	fs.SetOutput(e.Stderr)
+	fs := newFlagSet(e, "explain", "")
 	fs.Usage = func() { fmt.Fprint(e.Stderr, explainUsage) }
 	langName := fs.String("lang", "en", "language: en or zh (中文)")
 	asJSON := fs.Bool("json", false, "print entries as JSON")
 	list := fs.Bool("list", false, "print a whole table")
-	names, err := parseArgs(fs, args)
-	if err != nil {
-		if err == flag.ErrHelp {
-			return 0
-		}
-		return 2
+	names, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
 	}
 	lang, ok := esl.ParseLang(*langName)
 	if !ok {

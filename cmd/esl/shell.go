@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -26,23 +25,15 @@ func init() {
 }
 
 func runShell(ctx context.Context, e *env, args []string) int {
-	fs := flag.NewFlagSet("esl", flag.ContinueOnError)
-	fs.SetOutput(e.Stderr)
+	fs := newFlagSet(e, "esl", "usage: esl [shell] [flags] [profile]\n\nThe other commands (events, channels, explain, decode, sim, demo): esl help")
 	var o connOpts
 	o.register(fs)
 	var quiet bool
 	fs.BoolVar(&quiet, "q", false, "quiet: do not ask for log lines")
 	fs.BoolVar(&quiet, "quiet", false, "same as -q")
-	fs.Usage = func() {
-		fmt.Fprintln(e.Stderr, "usage: esl [shell] [flags] [profile]\n\nflags:")
-		fs.PrintDefaults()
-	}
-	pos, err := parseArgs(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
-	if err != nil {
-		return 2
+	pos, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
 	}
 	if len(pos) > 1 {
 		fmt.Fprintf(e.Stderr, "esl: unexpected arguments %q (quote the -x command)\n", pos[1:])

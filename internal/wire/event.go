@@ -14,27 +14,34 @@ import (
 type Event struct {
 	Headers Headers
 	Body    string
+	// HasBody records that the event carries a body even when it is empty.
+	// Only JSON tells the difference (FreeSWITCH writes "_body":"" for
+	// such an event), so AppendJSON honours it and the other encoders,
+	// like FreeSWITCH's, ignore an empty body.
+	HasBody bool
 }
 
 // Compact is a decoded event in the form that costs least to build and to
 // keep: every name, value and the body live in one string, Data, and each
-// header is six offsets into it (no pointers, so the garbage collector
-// never scans them). Header(i) gives the i-th header as a Header.
+// header is four offsets into it (no pointers, so the garbage collector
+// never scans them). Header(i) gives the i-th header as a Header. A
+// Compact is immutable once built.
 type Compact struct {
 	Data   string
 	Spans  []Span
-	Arrays []string // the values of array headers, referenced by Span.First/N
+	Arrays []string // the values of array headers, referenced by their Span
 	Body   string
+	// HasBody is as in Event.
+	HasBody bool
 }
 
 // Span locates one header of a Compact event: its name is
-// Data[NameStart:NameEnd] and its (first) value Data[ValueStart:ValueEnd].
-// An array header has N > 0 values Arrays[First:First+N]; First == -1 with
-// N == 0 marks an empty array.
+// Data[NameStart:NameEnd]. A scalar header's value is
+// Data[ValueStart:ValueEnd]; an array header has ValueEnd < 0 and its
+// -ValueEnd-1 values are Arrays[ValueStart:].
 type Span struct {
 	NameStart, NameEnd   int32
 	ValueStart, ValueEnd int32
-	First, N             int32
 }
 
 // Len returns the number of headers.
@@ -49,13 +56,30 @@ func (c *Compact) Name(i int) string {
 // Header returns header i.
 func (c *Compact) Header(i int) Header {
 	s := &c.Spans[i]
-	h := Header{Name: c.Data[s.NameStart:s.NameEnd], Value: c.Data[s.ValueStart:s.ValueEnd]}
-	if s.N > 0 {
-		h.Array = c.Arrays[s.First : s.First+s.N : s.First+s.N]
-	} else if s.First < 0 {
-		h.Array = []string{}
+	h := Header{Name: c.Data[s.NameStart:s.NameEnd]}
+	if s.ValueEnd >= 0 {
+		h.Value = c.Data[s.ValueStart:s.ValueEnd]
+		return h
 	}
+	n := -s.ValueEnd - 1
+	if n == 0 {
+		h.Array = []string{}
+		return h
+	}
+	h.Array = c.Arrays[s.ValueStart : s.ValueStart+n : s.ValueStart+n]
+	h.Value = h.Array[0]
 	return h
+}
+
+// value returns the (first) value of the header at s.
+func (c *Compact) value(s *Span) string {
+	if s.ValueEnd >= 0 {
+		return c.Data[s.ValueStart:s.ValueEnd]
+	}
+	if s.ValueEnd == -1 {
+		return ""
+	}
+	return c.Arrays[s.ValueStart]
 }
 
 // Lookup returns the first value of the first header called name (ASCII
@@ -64,7 +88,7 @@ func (c *Compact) Lookup(name string) (string, bool) {
 	for i := range c.Spans {
 		s := &c.Spans[i]
 		if int(s.NameEnd-s.NameStart) == len(name) && EqualFold(c.Data[s.NameStart:s.NameEnd], name) {
-			return c.Data[s.ValueStart:s.ValueEnd], true
+			return c.value(s), true
 		}
 	}
 	return "", false
@@ -72,7 +96,7 @@ func (c *Compact) Lookup(name string) (string, bool) {
 
 // Event returns the event with its headers as a Headers slice.
 func (c *Compact) Event() *Event {
-	ev := &Event{Body: c.Body}
+	ev := &Event{Body: c.Body, HasBody: c.HasBody}
 	if len(c.Spans) > 0 {
 		ev.Headers = make(Headers, len(c.Spans))
 		for i := range c.Spans {
@@ -98,32 +122,25 @@ func CompactOf(hs Headers, body string) Compact {
 	if len(hs) > 0 {
 		c.Spans = make([]Span, len(hs))
 	}
-	if elems > 0 {
-		c.Arrays = make([]string, 0, elems)
-	}
 	type rng struct{ s, e int }
-	var arr []rng
+	arr := make([]rng, 0, elems)
 	for i := range hs {
 		h := &hs[i]
 		sp := &c.Spans[i]
 		sp.NameStart = int32(len(buf))
 		buf = append(buf, h.Name...)
 		sp.NameEnd = int32(len(buf))
-		switch {
-		case h.Array == nil:
+		if h.Array == nil {
 			sp.ValueStart = int32(len(buf))
 			buf = append(buf, h.Value...)
 			sp.ValueEnd = int32(len(buf))
-		case len(h.Array) == 0:
-			sp.ValueStart, sp.ValueEnd, sp.First = sp.NameEnd, sp.NameEnd, -1
-		default:
-			sp.First, sp.N = int32(len(arr)), int32(len(h.Array))
-			for _, v := range h.Array {
-				s := len(buf)
-				buf = append(buf, v...)
-				arr = append(arr, rng{s, len(buf)})
-			}
-			sp.ValueStart, sp.ValueEnd = int32(arr[sp.First].s), int32(arr[sp.First].e)
+			continue
+		}
+		sp.ValueStart, sp.ValueEnd = int32(len(arr)), -int32(len(h.Array))-1
+		for _, v := range h.Array {
+			s := len(buf)
+			buf = append(buf, v...)
+			arr = append(arr, rng{s, len(buf)})
 		}
 	}
 	bs := len(buf)
@@ -131,11 +148,24 @@ func CompactOf(hs Headers, body string) Compact {
 	if len(buf) > 0 {
 		c.Data = unsafe.String(&buf[0], len(buf))
 	}
-	for _, r := range arr {
-		c.Arrays = append(c.Arrays, c.Data[r.s:r.e])
+	if elems > 0 {
+		c.Arrays = make([]string, elems)
+		for i, r := range arr {
+			c.Arrays[i] = c.Data[r.s:r.e]
+		}
 	}
 	c.Body = c.Data[bs:]
+	c.HasBody = body != ""
 	return c
+}
+
+// span is a header found while parsing: name and (first) value ranges in
+// the arena, and for an array header n values d.elems[first:first+n]
+// (first == -1 with n == 0 marks an empty array).
+type span struct {
+	NameStart, NameEnd   int32
+	ValueStart, ValueEnd int32
+	First, N             int32
 }
 
 // elem is the range of one array value in the arena.
@@ -147,53 +177,116 @@ type elem struct{ s, e int32 }
 // names and values are substrings of one string. The zero value is ready to
 // use; it is not safe for concurrent use.
 type EventDecoder struct {
-	spans []Span
+	spans []span
 	elems []elem
 }
 
 // Decode decodes body according to contentType (TypeEventPlain,
 // TypeEventJSON or TypeEventXML) into ev.
 func (d *EventDecoder) Decode(ev *Event, contentType string, body []byte) error {
-	a, bs, be, err := d.parse(contentType, body)
+	a, bs, be, err := d.parse(contentType, body, 0)
 	if err != nil {
 		return err
 	}
 	data := d.publish(a)
 	arrays := d.arrays(data)
 	ev.Body = data[bs:be]
+	ev.HasBody = bs < len(a)
 	ev.Headers = nil
 	if len(d.spans) > 0 {
 		ev.Headers = make(Headers, len(d.spans))
-		c := Compact{Data: data, Spans: d.spans, Arrays: arrays}
 		for i := range d.spans {
-			ev.Headers[i] = c.Header(i)
+			sp := &d.spans[i]
+			h := &ev.Headers[i]
+			h.Name = data[sp.NameStart:sp.NameEnd]
+			switch {
+			case sp.N > 0:
+				h.Array = arrays[sp.First : sp.First+sp.N : sp.First+sp.N]
+				h.Value = h.Array[0]
+			case sp.First < 0:
+				h.Array = []string{}
+			default:
+				h.Value = data[sp.ValueStart:sp.ValueEnd]
+			}
 		}
 	}
 	return nil
 }
 
-// DecodeCompact decodes body like Decode into the compact form: three
-// allocations (the arena, the spans and, only when there are array
-// headers, their values).
+// spanSize is the size of a Span in bytes.
+const spanSize = int(unsafe.Sizeof(Span{}))
+
+// DecodeCompact decodes body like Decode into the compact form. The span
+// table shares the arena's allocation when the decoder's estimate of the
+// header count holds (it does for everything FreeSWITCH sends), so an
+// event costs one allocation, plus one for array values when there are
+// any.
 func (d *EventDecoder) DecodeCompact(c *Compact, contentType string, body []byte) error {
-	a, bs, be, err := d.parse(contentType, body)
+	a, bs, be, err := d.parse(contentType, body, estimateHeaders(contentType, body))
 	if err != nil {
 		return err
 	}
-	c.Data = d.publish(a)
-	c.Arrays = d.arrays(c.Data)
-	c.Body = c.Data[bs:be]
-	c.Spans = nil
-	if len(d.spans) > 0 {
-		c.Spans = append([]Span(nil), d.spans...)
+	n := len(d.spans)
+	text := len(a)
+	// The span table goes after the text, 4-byte aligned.
+	off := (text + 3) &^ 3
+	var spans []Span
+	if n > 0 {
+		if off+n*spanSize <= cap(a) {
+			a = a[:off+n*spanSize]
+			spans = unsafe.Slice((*Span)(unsafe.Pointer(&a[off])), n)
+		} else {
+			spans = make([]Span, n)
+		}
 	}
+	data := d.publishText(a[:text])
+	c.Arrays = d.arrays(data)
+	for i := range d.spans {
+		sp := &d.spans[i]
+		out := &spans[i]
+		out.NameStart, out.NameEnd = sp.NameStart, sp.NameEnd
+		switch {
+		case sp.N > 0:
+			out.ValueStart, out.ValueEnd = sp.First, -sp.N-1
+		case sp.First < 0:
+			out.ValueStart, out.ValueEnd = 0, -1
+		default:
+			out.ValueStart, out.ValueEnd = sp.ValueStart, sp.ValueEnd
+		}
+	}
+	c.Data = data
+	c.Spans = spans
+	c.Body = data[bs:be]
+	c.HasBody = bs < text
 	return nil
 }
 
-func (d *EventDecoder) parse(contentType string, body []byte) (a []byte, bs, be int, err error) {
+// estimateHeaders guesses an upper bound on the number of headers of an
+// event body, cheaply, so that the span table can be allocated with the
+// text. A wrong guess only costs a separate allocation.
+func estimateHeaders(contentType string, body []byte) int {
+	switch contentType {
+	case TypeEventPlain:
+		return bytes.Count(body, []byte{'\n'})
+	case TypeEventJSON:
+		return bytes.Count(body, []byte{'"'})/4 + 1
+	case TypeEventXML:
+		return bytes.Count(body, []byte{'<'})/2 + 1
+	}
+	return 0
+}
+
+// parse copies body into a fresh arena with room for spans more headers'
+// offsets and parses it in place.
+func (d *EventDecoder) parse(contentType string, body []byte, spans int) (a []byte, bs, be int, err error) {
 	d.spans = d.spans[:0]
 	d.elems = d.elems[:0]
-	a = append([]byte(nil), body...)
+	if spans > 0 {
+		a = make([]byte, len(body), (len(body)+3)&^3+spans*spanSize)
+		copy(a, body)
+	} else {
+		a = append([]byte(nil), body...)
+	}
 	switch contentType {
 	case TypeEventPlain:
 		bs, be, err = d.plain(a)
@@ -218,7 +311,11 @@ func (d *EventDecoder) XML(ev *Event, b []byte) error { return d.Decode(ev, Type
 
 // publish splits "ARRAY::" values into array values and returns the arena
 // as a string; the arena is never written again.
-func (d *EventDecoder) publish(a []byte) string {
+func (d *EventDecoder) publish(a []byte) string { return d.publishText(a) }
+
+// publishText is publish for the text part of an arena whose tail may hold
+// the span table (written before the Compact is handed out, never after).
+func (d *EventDecoder) publishText(a []byte) string {
 	for i := range d.spans {
 		sp := &d.spans[i]
 		if sp.N == 0 && sp.First == 0 && bytes.HasPrefix(a[sp.ValueStart:sp.ValueEnd], []byte(arrayPrefix)) {
@@ -233,7 +330,7 @@ func (d *EventDecoder) publish(a []byte) string {
 
 // splitArray turns a value in FreeSWITCH's array scalar form
 // ("ARRAY::a|:b") into array values.
-func (d *EventDecoder) splitArray(a []byte, sp *Span) {
+func (d *EventDecoder) splitArray(a []byte, sp *span) {
 	s, e := int(sp.ValueStart)+len(arrayPrefix), int(sp.ValueEnd)
 	sp.First = int32(len(d.elems))
 	for {
@@ -316,7 +413,7 @@ func (c *Compact) LookupPrefixed(prefix, name string) (string, bool) {
 		}
 		h := c.Data[s.NameStart:s.NameEnd]
 		if EqualFold(h[:len(prefix)], prefix) && EqualFold(h[len(prefix):], name) {
-			return c.Data[s.ValueStart:s.ValueEnd], true
+			return c.value(s), true
 		}
 	}
 	return "", false

@@ -38,7 +38,7 @@ func (d *EventDecoder) plain(a []byte) (bs, be int, err error) {
 		if k := bytes.IndexByte(a[vs:ve], '%'); k >= 0 {
 			ve = vs + k + len(PercentDecode(a[vs+k:vs+k], a[vs+k:ve]))
 		}
-		d.spans = append(d.spans, Span{NameStart: int32(pos), NameEnd: int32(pos + c), ValueStart: int32(vs), ValueEnd: int32(ve)})
+		d.spans = append(d.spans, span{NameStart: int32(pos), NameEnd: int32(pos + c), ValueStart: int32(vs), ValueEnd: int32(ve)})
 		pos = next
 	}
 	rest := a[pos:]

@@ -104,7 +104,7 @@ func expect(b []byte, i int, lit string) (int, bool) {
 
 // xmlElement parses <Name>text</Name> (or <Name/>) at a[i:], decoding the
 // text in place, and returns where its name and value are.
-func xmlElement(a []byte, i int) (sp Span, next int, err error) {
+func xmlElement(a []byte, i int) (sp span, next int, err error) {
 	if i >= len(a) || a[i] != '<' {
 		return sp, 0, ErrMalformedEvent
 	}
@@ -128,7 +128,7 @@ func xmlElement(a []byte, i int) (sp Span, next int, err error) {
 			return sp, 0, ErrMalformedEvent
 		}
 	}
-	sp = Span{NameStart: int32(ns), NameEnd: int32(ns + len(name)), ValueStart: int32(i), ValueEnd: int32(i)}
+	sp = span{NameStart: int32(ns), NameEnd: int32(ns + len(name)), ValueStart: int32(i), ValueEnd: int32(i)}
 	if selfClosing {
 		return sp, i, nil
 	}
@@ -154,7 +154,7 @@ func xmlElement(a []byte, i int) (sp Span, next int, err error) {
 
 // addXMLHeader records a header, folding it into the previous header as an
 // array value when both have the same name.
-func (d *EventDecoder) addXMLHeader(a []byte, sp Span) {
+func (d *EventDecoder) addXMLHeader(a []byte, sp span) {
 	if n := len(d.spans); n > 0 {
 		last := &d.spans[n-1]
 		if bytes.Equal(a[last.NameStart:last.NameEnd], a[sp.NameStart:sp.NameEnd]) {
