@@ -16,7 +16,7 @@ func init() {
 	appTable = map[string]appFunc{
 		"answer":              appAnswer,
 		"pre_answer":          appPreAnswer,
-		"ring_ready":          func(c *channel, arg string) {},
+		"ring_ready":          func(c *channel, arg string) { c.ringReady() },
 		"hangup":              appHangup,
 		"playback":            appPlayback,
 		"park":                appPark,

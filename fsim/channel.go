@@ -22,6 +22,7 @@ type channel struct {
 	callState callState
 	answered  bool
 	early     bool
+	ringing   bool
 	hitDP     bool
 	codec     int // 0 none, 1 read, 2 read+write
 	cause     string
@@ -548,7 +549,10 @@ func (c *channel) setCallState(cs callState) {
 		return
 	}
 	c.callState = cs
+	name := c.name
 	c.mu.Unlock()
+	c.sim.logf(logDebug, origin{"switch_channel.c", "switch_channel_perform_set_callstate", 2400}, c.id,
+		"(%s) Callstate Change %s -> %s", name, old, cs)
 	c.fire(evChannelCallstate, origin{"switch_channel.c", "switch_channel_perform_set_callstate", 302}, func(e *event) {
 		e.add("Original-Channel-Call-State", old.String())
 		e.add("Channel-Call-State-Number", strconv.Itoa(int(cs)))
@@ -564,7 +568,10 @@ func (c *channel) markAnswered() bool {
 	}
 	c.answered = true
 	c.times.answered = c.sim.clock.Now()
+	name := c.name
 	c.mu.Unlock()
+	c.sim.logf(logNotice, origin{"switch_channel.c", "switch_channel_perform_mark_answered", 3820}, c.id,
+		"Channel [%s] has been answered", name)
 	c.fire(evChannelAnswer, origin{"switch_channel.c", "switch_channel_perform_mark_answered", 3848}, nil, nil)
 	c.setVar("endpoint_disposition", "ANSWER")
 	c.setCallState(ccsActive)
@@ -573,6 +580,20 @@ func (c *channel) markAnswered() bool {
 	c.poke()
 	c.notifyOthers()
 	return true
+}
+
+// ringReady is switch_channel_perform_mark_ring_ready: CHANNEL_PROGRESS
+// and the RINGING call state, once.
+func (c *channel) ringReady() {
+	c.mu.Lock()
+	if c.ringing || c.answered || c.early || c.state >= csHangup {
+		c.mu.Unlock()
+		return
+	}
+	c.ringing = true
+	c.mu.Unlock()
+	c.fire(evChannelProgress, origin{"switch_channel.c", "switch_channel_perform_mark_ring_ready_value", 3464}, nil, nil)
+	c.setCallState(ccsRinging)
 }
 
 // markPreAnswered is switch_channel_perform_mark_pre_answered.

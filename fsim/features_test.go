@@ -395,3 +395,36 @@ func TestHandleAPIAndFaults(t *testing.T) {
 		t.Fatal("connection still open after FaultDrop")
 	}
 }
+
+func TestLogDataFrames(t *testing.T) {
+	dp := NewDialplan()
+	dp.Add("default", "1", Action{"ring_ready", ""}, Action{"answer", ""}, Action{"hangup", ""})
+	s := Run(t, Options{Dialplan: dp, HeartbeatInterval: -1})
+	rec := record(s)
+	c := authed(t, s)
+	if r := c.reply("log notice"); r != "+OK log level notice [5]" {
+		t.Fatal(r)
+	}
+	c.send("api originate loopback/1/default &park\n\n")
+	f, _ := c.readUntil(func(f *frame) bool {
+		return f.get("Content-Type") == "log/data" && strings.Contains(f.body, "has been answered")
+	})
+	names := headerNames2(f)
+	if names != "Content-Type,Content-Length,Log-Level,Text-Channel,Log-File,Log-Func,Log-Line,User-Data" ||
+		f.get("Log-Level") != "5" || !strings.Contains(f.body, "[NOTICE] switch_channel.c:3820 Channel [loopback/1-") {
+		t.Fatalf("%s %+v", names, f)
+	}
+	c.send("nolog\n\n")
+	if r, _ := c.readUntil(func(f *frame) bool { return f.get("Content-Type") == "command/reply" }); r.get("Reply-Text") != "+OK no longer logging" {
+		t.Fatalf("nolog %+v", r)
+	}
+	rec.waitFor(t, "progress", func(e recEvent) bool { return e.name == "CHANNEL_PROGRESS" && e.get("Channel-Name") == "loopback/1-b" })
+}
+
+func headerNames2(f *frame) string {
+	var n []string
+	for _, h := range f.headers {
+		n = append(n, h[0])
+	}
+	return strings.Join(n, ",")
+}

@@ -346,6 +346,8 @@ func (c *channel) hangupStates() {
 	c.state = csDestroy
 	c.mu.Unlock()
 	c.fire(evChannelDestroy, origin{"switch_core_session.c", "switch_core_session_perform_destroy", 1588}, nil, nil)
+	c.sim.logf(logNotice, origin{"switch_core_session.c", "switch_core_session_perform_destroy", 1770}, c.id,
+		"Close Channel %s [CS_DESTROY]", c.name)
 	c.enter(csDestroy)
 	c.sim.mu.Lock()
 	delete(c.sim.channels, c.id)

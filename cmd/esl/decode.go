@@ -54,6 +54,12 @@ func runDecode(ctx context.Context, e *env, args []string) int {
 		defer f.Close()
 		in, name = f, pos[0]
 	}
+	// A blocked read cannot see ctx; closing the file unblocks it when the
+	// user interrupts (stdin from a pipe or terminal, or a FIFO).
+	if c, ok := in.(io.Closer); ok {
+		stop := context.AfterFunc(ctx, func() { c.Close() })
+		defer stop()
+	}
 	out := bufio.NewWriterSize(e.Stdout, 64<<10)
 	d := esl.NewDecoder(in)
 	var line []byte
@@ -64,6 +70,9 @@ func runDecode(ctx context.Context, e *env, args []string) int {
 		}
 		if err != nil {
 			out.Flush()
+			if ctx.Err() != nil {
+				return 130
+			}
 			fmt.Fprintf(e.Stderr, "esl decode: %s: %s\n", name, faultText(err))
 			return 1
 		}
@@ -83,7 +92,7 @@ func runDecode(ctx context.Context, e *env, args []string) int {
 		return 1
 	}
 	if ctx.Err() != nil {
-		return 1
+		return 130 // interrupted
 	}
 	return 0
 }

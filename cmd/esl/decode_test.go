@@ -146,3 +146,25 @@ func TestDecodeUsage(t *testing.T) {
 		t.Errorf("empty stdin: exit %d %q", code, out)
 	}
 }
+
+// An interrupt ends a decode blocked on its input.
+func TestDecodeInterrupted(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if _, err := w.WriteString("Content-Type: auth/request\n\n"); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errb bytes.Buffer
+	done := make(chan int)
+	go func() {
+		done <- run(ctx, &env{Stdin: r, Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}, []string{"decode"})
+	}()
+	cancel()
+	if code := <-done; code != 130 {
+		t.Fatalf("exit %d, stderr %q", code, errb.String())
+	}
+}

@@ -255,3 +255,31 @@ func TestDecodeUnknownFormat(t *testing.T) {
 		t.Fatalf("error %v", err)
 	}
 }
+
+// FreeSWITCH writes "Content-Length":"0","_body":"" for an event whose body
+// is present but empty; that survives a JSON round trip byte for byte, and
+// the other formats drop it as FreeSWITCH does.
+func TestJSONEmptyBody(t *testing.T) {
+	in := `{"Event-Name":"BACKGROUND_JOB","Content-Length":"0","_body":""}`
+	ev, err := DecodeJSON([]byte(in))
+	if err != nil || !ev.HasBody || ev.Body != "" || len(ev.Headers) != 1 {
+		t.Fatalf("%v %+v", err, ev)
+	}
+	if got := string(AppendJSON(nil, ev)); got != in {
+		t.Errorf("json %s", got)
+	}
+	if got := string(AppendPlain(nil, ev)); got != "Event-Name: BACKGROUND_JOB\n\n" {
+		t.Errorf("plain %q", got)
+	}
+	if got := string(AppendXML(nil, ev)); strings.Contains(got, "body") {
+		t.Errorf("xml %s", got)
+	}
+	var d EventDecoder
+	var c Compact
+	if err := d.DecodeCompact(&c, TypeEventJSON, []byte(in)); err != nil || !c.HasBody || string(AppendJSONCompact(nil, &c)) != in {
+		t.Errorf("compact: %v %+v", err, c)
+	}
+	if ev, _ := DecodeJSON([]byte(`{"a":"b"}`)); ev.HasBody {
+		t.Error("HasBody without _body")
+	}
+}

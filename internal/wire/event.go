@@ -14,6 +14,11 @@ import (
 type Event struct {
 	Headers Headers
 	Body    string
+	// HasBody records that the event carries a body even when it is empty.
+	// Only JSON tells the difference (FreeSWITCH writes "_body":"" for
+	// such an event), so AppendJSON honours it and the other encoders,
+	// like FreeSWITCH's, ignore an empty body.
+	HasBody bool
 }
 
 // Compact is a decoded event in the form that costs least to build and to
@@ -26,6 +31,8 @@ type Compact struct {
 	Spans  []Span
 	Arrays []string // the values of array headers, referenced by their Span
 	Body   string
+	// HasBody is as in Event.
+	HasBody bool
 }
 
 // Span locates one header of a Compact event: its name is
@@ -89,7 +96,7 @@ func (c *Compact) Lookup(name string) (string, bool) {
 
 // Event returns the event with its headers as a Headers slice.
 func (c *Compact) Event() *Event {
-	ev := &Event{Body: c.Body}
+	ev := &Event{Body: c.Body, HasBody: c.HasBody}
 	if len(c.Spans) > 0 {
 		ev.Headers = make(Headers, len(c.Spans))
 		for i := range c.Spans {
@@ -148,6 +155,7 @@ func CompactOf(hs Headers, body string) Compact {
 		}
 	}
 	c.Body = c.Data[bs:]
+	c.HasBody = body != ""
 	return c
 }
 
@@ -183,6 +191,7 @@ func (d *EventDecoder) Decode(ev *Event, contentType string, body []byte) error 
 	data := d.publish(a)
 	arrays := d.arrays(data)
 	ev.Body = data[bs:be]
+	ev.HasBody = bs < len(a)
 	ev.Headers = nil
 	if len(d.spans) > 0 {
 		ev.Headers = make(Headers, len(d.spans))
@@ -248,6 +257,7 @@ func (d *EventDecoder) DecodeCompact(c *Compact, contentType string, body []byte
 	c.Data = data
 	c.Spans = spans
 	c.Body = data[bs:be]
+	c.HasBody = bs < text
 	return nil
 }
 

@@ -279,16 +279,16 @@ func hex4(a []byte, i int) (rune, bool) {
 // AppendJSON appends ev serialised as FreeSWITCH's text/event-json body
 // (switch_event_serialize_json, printed unformatted by cJSON): one object,
 // keys in header order (repeats kept), every value a string, array headers
-// as arrays of strings, and when the body is non-empty a trailing
-// "Content-Length" (a string) and "_body".
+// as arrays of strings, and when the body is non-empty (or HasBody is set)
+// a trailing "Content-Length" (a string) and "_body".
 func AppendJSON(dst []byte, ev *Event) []byte {
-	return appendJSON(dst, headerSlice(ev.Headers), ev.Body)
+	return appendJSON(dst, headerSlice(ev.Headers), ev.Body, ev.HasBody)
 }
 
 // AppendJSONCompact is AppendJSON for the compact form.
-func AppendJSONCompact(dst []byte, c *Compact) []byte { return appendJSON(dst, c, c.Body) }
+func AppendJSONCompact(dst []byte, c *Compact) []byte { return appendJSON(dst, c, c.Body, c.HasBody) }
 
-func appendJSON[H headerList](dst []byte, hs H, body string) []byte {
+func appendJSON[H headerList](dst []byte, hs H, body string, hasBody bool) []byte {
 	dst = append(dst, '{')
 	for i := range hs.Len() {
 		h := hs.Header(i)
@@ -310,7 +310,7 @@ func appendJSON[H headerList](dst []byte, hs H, body string) []byte {
 		}
 		dst = appendJSONString(dst, h.Value)
 	}
-	if body != "" {
+	if body != "" || hasBody {
 		if hs.Len() > 0 {
 			dst = append(dst, ',')
 		}
