@@ -353,3 +353,32 @@ func TestFsimReconnectRestores(t *testing.T) {
 		t.Fatalf("after reconnect: %q %v", out, err)
 	}
 }
+
+// TestFsimUnfilteredStreamDecodesEveryFormat covers the path where the
+// reader hands events over undecoded (no subscription filters on headers)
+// and the consumer decodes them.
+func TestFsimUnfilteredStreamDecodesEveryFormat(t *testing.T) {
+	for _, format := range []esl.EventFormat{esl.FormatPlain, esl.FormatJSON, esl.FormatXML} {
+		t.Run(string(format), func(t *testing.T) {
+			sim := fsim.Run(t)
+			c := dialSim(t, sim, esl.WithEventFormat(format))
+			ctx := testCtx(t)
+			sub := c.Listen()
+			defer sub.Close()
+			if err := c.SubscribeCustom(ctx, "example::lazy"); err != nil {
+				t.Fatal(err)
+			}
+			id, err := c.SendEvent(ctx, esl.EventCustom, []esl.Header{
+				{Name: "Event-Subclass", Value: "example::lazy"},
+				{Name: "X-Text", Value: "a <b> & \"c\" 100%"},
+			}, "line 1\nline 2\n")
+			if err != nil {
+				t.Fatal(err)
+			}
+			ev := nextEvent(t, ctx, sub)
+			if ev.Get("Event-UUID") != id || ev.Subclass() != "example::lazy" || ev.Get("X-Text") != "a <b> & \"c\" 100%" || ev.Body() != "line 1\nline 2\n" {
+				t.Fatalf("decoded: %q %q %q %q", ev.Get("Event-UUID"), ev.Subclass(), ev.Get("X-Text"), ev.Body())
+			}
+		})
+	}
+}

@@ -37,10 +37,18 @@ package esl
 //	              goroutines; must not be called from a hook.
 //
 // Hooks in connConfig run on the reader goroutine in wire order:
-// onEventFrame (optional) then onEvent for every event, onLog for every log/data line, onLinger for a linger
-// notice (informational: the connection stays up). Hooks must not block
-// except through c.deliver, which implements the subscribers' overflow
-// policy and never holds back a command reply (see hub.publish).
+// onEventFrame (optional, sees the undecoded body and may take the event)
+// then onEvent for every event, onLog for every log/data line, onLinger
+// for a linger notice (informational: the connection stays up). A
+// synchronous hook is where correlation belongs (Job-UUID,
+// Application-UUID): it must not block. The one allowed wait is
+// hub.publish(m, c), which applies the subscribers' overflow policy and,
+// under Block, stops waiting as soon as a command is pending
+// (c.hasPending, c.psig), so replies are never held behind a full queue.
+//
+// The idle check (idleLimit, gated by idleActive) ends the connection with
+// ReasonIdle when no frame arrived for a whole period, unless the reader
+// is waiting on a subscriber.
 //
 // Writes never block callers: a command's bytes are appended to a buffer
 // that the writer goroutine flushes, so many concurrent callers share one

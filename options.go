@@ -106,7 +106,8 @@ func WithLogger(l *slog.Logger) Option {
 
 // WithReconnect makes the client reconnect when the connection is lost,
 // waiting between attempts with exponential backoff from min to max with
-// full jitter, and restore the subscriptions, filters, divert and log
+// jitter (each wait is a random time between half and all of the current
+// step, so that many clients do not come back at once), and restore the subscriptions, filters, divert and log
 // level that were in force. A wrong password stops it.
 func WithReconnect(min, max time.Duration) Option {
 	return func(o *options) {

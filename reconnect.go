@@ -203,7 +203,8 @@ func restore(ctx context.Context, cn *conn, cmds []*command) error {
 }
 
 // backoff returns the wait before reconnect attempt n (0-based):
-// exponential from min to max with full jitter.
+// exponential from min to max, each wait drawn between half and all of
+// the step.
 func backoff(n int, min, max time.Duration) time.Duration {
 	d := min
 	for i := 0; i < n && d < max; i++ {

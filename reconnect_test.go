@@ -236,3 +236,19 @@ func TestLivenessLimitWithHeartbeat(t *testing.T) {
 		t.Fatalf("got %v %v", m.Kind, m.Err)
 	}
 }
+
+func TestBackoffGrowsWithJitterWithinBounds(t *testing.T) {
+	min, max := 10*time.Millisecond, 80*time.Millisecond
+	for n := range 8 {
+		ceil := min << n
+		if ceil > max {
+			ceil = max
+		}
+		for range 50 {
+			d := backoff(n, min, max)
+			if d < ceil/2 || d > ceil {
+				t.Fatalf("attempt %d: %v outside [%v, %v]", n, d, ceil/2, ceil)
+			}
+		}
+	}
+}
