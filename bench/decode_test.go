@@ -98,9 +98,11 @@ func runDecode(b *testing.B, c *Capture, decode func(), events *int) {
 	b.SetBytes(int64(len(c.Stream)))
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
+	cpu0 := cpuTime()
 	for b.Loop() {
 		decode()
 	}
+	cpu := cpuTime() - cpu0
 	runtime.ReadMemStats(&after)
 	n := float64(*events)
 	if n == 0 {
@@ -110,4 +112,8 @@ func runDecode(b *testing.B, c *Capture, decode func(), events *int) {
 	b.ReportMetric(n/el.Seconds(), "events/s")
 	b.ReportMetric(float64(el.Nanoseconds())/n, "ns/event")
 	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/n, "allocs/event")
+	if cpu > 0 {
+		// Per second of the process's CPU (GC included).
+		b.ReportMetric(n/cpu.Seconds(), "events/cpu-s")
+	}
 }

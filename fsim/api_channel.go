@@ -304,11 +304,16 @@ func (c *channel) receiveDTMF(d string, dur int) {
 	if c.hungup() {
 		return
 	}
-	c.fire(evDTMF, origin{"switch_channel.c", "switch_channel_dequeue_dtmf", 678}, nil, func(e *event) {
+	e := c.chanEvent(evDTMF, origin{"switch_channel.c", "switch_channel_dequeue_dtmf", 678}, nil, func(e *event) {
 		e.add("DTMF-Digit", d)
 		e.add("DTMF-Duration", strconv.Itoa(dur))
 		e.add("DTMF-Source", "UNKNOWN")
 	})
+	// With divert_events on, the event goes to the session's own queue
+	// (the diverting sockets) instead of the event system.
+	if !c.deliverDiverted(e) {
+		c.sim.fire(e)
+	}
 	c.mu.Lock()
 	c.dtmf = append(c.dtmf, d)
 	c.mu.Unlock()

@@ -332,6 +332,14 @@ func (c *channel) interruptedLocked() bool {
 	return c.state >= csHangup || c.xfer != nil || c.parkReq || c.breakReq
 }
 
+// hangupFired reports whether CHANNEL_HANGUP has been fired (and so queued
+// to every socket that will see it).
+func (c *channel) hangupFired() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.hupSent
+}
+
 func (c *channel) hungup() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -636,6 +644,9 @@ func (c *channel) hangup(cause string) {
 	c.sim.logf(logNotice, origin{"switch_channel.c", "switch_channel_perform_hangup", 3400}, c.id,
 		"Hangup %s [%s] [%s]", name, run, cause)
 	c.fire(evChannelHangup, origin{"switch_channel.c", "switch_channel_perform_hangup", 3447}, nil, nil)
+	c.mu.Lock()
+	c.hupSent = true
+	c.mu.Unlock()
 	c.doneGate.set(&c.sim.sched)
 	c.answeredGate.set(&c.sim.sched)
 	c.poke()

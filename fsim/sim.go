@@ -229,7 +229,9 @@ func (s *Sim) CoreUUID() string { return s.coreUUID }
 // "The system is being shut down." and waits for all of its goroutines.
 func (s *Sim) Close() error {
 	s.closeMu.Do(func() {
+		s.mu.Lock()
 		close(s.closing)
+		s.mu.Unlock()
 		if s.ln != nil {
 			s.ln.Close()
 		}

@@ -1,9 +1,6 @@
 package fsim
 
-import (
-	"strconv"
-	"time"
-)
+import "strconv"
 
 // simulatedModules are announced by MODULE_LOAD at start, like the module
 // set the captures were made with.
@@ -69,8 +66,10 @@ func (s *Sim) heartbeat() {
 	rs.add("Task-Runtime", strconv.FormatInt(next.Unix(), 10))
 	s.fire(rs)
 	s.mu.Lock()
-	s.hb = s.clock.AfterFunc(s.opts.HeartbeatInterval, s.heartbeat)
+	select {
+	case <-s.closing:
+	default:
+		s.hb = s.clock.AfterFunc(s.opts.HeartbeatInterval, s.heartbeat)
+	}
 	s.mu.Unlock()
 }
-
-var _ = time.Second

@@ -307,20 +307,30 @@ func (c *channel) executeInline(m *message) {
 // to the session's private queue, which divert_events sockets read.
 func (c *channel) queueEvent(e *event) {
 	c.sim.stdHeaders(e, eventNames[e.id], origin{"mod_event_socket.c", "parse_command", 2283})
+	c.deliverDiverted(e)
+}
+
+// deliverDiverted hands e to the sockets that diverted this session's
+// events, bypassing subscriptions, filters and myevents (as long as their
+// event output is on and the channel is below CS_HANGUP). It reports
+// whether any socket diverts.
+func (c *channel) deliverDiverted(e *event) bool {
 	c.mu.Lock()
 	ls := make([]*listener, 0, len(c.divert))
 	for l := range c.divert {
 		ls = append(ls, l)
 	}
+	up := c.state < csHangup
 	c.mu.Unlock()
 	for _, l := range ls {
 		l.mu.Lock()
-		if l.eventsOn {
+		if l.eventsOn && up {
 			l.queue = append(l.queue, e)
 		}
 		l.mu.Unlock()
 		l.signal()
 	}
+	return len(ls) > 0
 }
 
 // hangupStates runs CS_HANGUP, CS_REPORTING and CS_DESTROY.

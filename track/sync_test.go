@@ -122,7 +122,7 @@ func TestSyncKeepsWhatEventsSaidMeanwhile(t *testing.T) {
 	}
 	var syncRemoved []string
 	for _, c := range drain(f) {
-		if c.Kind == ChannelRemoved && c.Cause == "sync" {
+		if c.Kind == ChannelRemoved && c.Cause == CauseSync {
 			syncRemoved = append(syncRemoved, c.Channel.UniqueID)
 		}
 	}

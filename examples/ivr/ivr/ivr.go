@@ -108,8 +108,10 @@ func (h *handler) ServeESL(ctx context.Context, s *esl.Session) {
 		log = slog.Default()
 	}
 	data := s.ChannelData()
-	log = log.With("uuid", s.UUID(), "caller", data.Get("Caller-Caller-ID-Number"),
-		"destination", data.Get("Caller-Destination-Number"))
+	// The connect reply carries the caller profile as Channel-* (and,
+	// from FreeSWITCH, again as Caller-*).
+	log = log.With("uuid", s.UUID(), "caller", data.Get("Channel-Caller-ID-Number"),
+		"destination", data.Get("Channel-Destination-Number"))
 	outcome, err := h.run(ctx, s)
 	switch {
 	case errors.Is(err, esl.ErrHangup):

@@ -55,8 +55,8 @@ func call(t *testing.T, addr, digit string) []string {
 		h := headers(cmd)
 		switch line, _, _ := strings.Cut(cmd, "\n"); line {
 		case "connect":
-			write("Event-Name: CHANNEL_DATA\nUnique-ID: " + uuid + "\nCaller-Caller-ID-Number: 1001\n" +
-				"Caller-Destination-Number: 7777\nContent-Type: command/reply\nReply-Text: %2BOK%0A\nSocket-Mode: async\nControl: full\n\n")
+			write("Event-Name: CHANNEL_DATA\nUnique-ID: " + uuid + "\nChannel-Caller-ID-Number: 1001\n" +
+				"Channel-Destination-Number: 7777\nContent-Type: command/reply\nReply-Text: %2BOK%0A\nSocket-Mode: async\nControl: full\n\n")
 		case "myevents":
 			reply("+OK Events Enabled")
 		case "sendmsg":
