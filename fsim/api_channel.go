@@ -48,7 +48,7 @@ func apiUUIDKill(s *Sim, c *apiCall) (string, bool) {
 func apiUUIDAnswer(s *Sim, c *apiCall) (string, bool) {
 	ch := s.channel(strings.TrimSpace(c.args))
 	if ch == nil {
-		return "-ERR no such channel\n", true
+		return noSuchChannel, true
 	}
 	ch.answer()
 	return "+OK\n", true
@@ -57,7 +57,7 @@ func apiUUIDAnswer(s *Sim, c *apiCall) (string, bool) {
 func apiUUIDPreAnswer(s *Sim, c *apiCall) (string, bool) {
 	ch := s.channel(strings.TrimSpace(c.args))
 	if ch == nil {
-		return "-ERR no such channel\n", true
+		return noSuchChannel, true
 	}
 	ch.preAnswer()
 	return "+OK\n", true
