@@ -204,7 +204,7 @@ func (c *Client) publish(cn *conn, m Message) {
 	if c.holding.Load() {
 		c.holdMu.Lock()
 		if c.holding.Load() {
-			c.held = append(c.held, heldMessage{m, cn})
+			c.held = append(c.held, heldMessage{m})
 			c.holdMu.Unlock()
 			return
 		}
@@ -214,8 +214,7 @@ func (c *Client) publish(cn *conn, m Message) {
 }
 
 type heldMessage struct {
-	m  Message
-	cn *conn
+	m Message
 }
 
 // hold starts holding messages (before a new connection starts reading).
@@ -226,13 +225,16 @@ func (c *Client) hold() {
 	c.holdMu.Unlock()
 }
 
-// release publishes notice, then what was held, and stops holding.
+// release publishes notice, then what was held, and stops holding. The
+// held messages (the few that arrived while the state was restored) are
+// buffered like notices, past a full buffer: waiting here would stall the
+// reader, which is waiting for holdMu.
 func (c *Client) release(notice Message) {
 	c.holdMu.Lock()
 	defer c.holdMu.Unlock()
 	c.hub.publish(notice, nil)
 	for _, h := range c.held {
-		c.hub.publish(h.m, h.cn)
+		c.hub.publish(h.m, nil)
 	}
 	c.held = nil
 	c.holding.Store(false)

@@ -299,7 +299,9 @@ func (c *channel) executeInline(m *message) {
 	c.queueMessage(m)
 	select {
 	case <-m.done:
-	case <-c.destroyed:
+	case <-c.hupCh:
+		// A hangup ends the socket application; what was not run yet never
+		// will be.
 	}
 }
 
