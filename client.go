@@ -271,7 +271,19 @@ func (c *Client) reconnect() (*conn, error, bool) {
 		c.mu.Lock()
 		cmds := c.st.restoreCommands(c.opt.format)
 		c.mu.Unlock()
-		rerr := restore(c.ctx, cn, cmds)
+		rctx, cancel := c.ctx, context.CancelFunc(func() {})
+		if c.opt.dialTimeout > 0 {
+			// A server that stops answering while the state is restored
+			// is treated like one that cannot be reached.
+			rctx, cancel = context.WithTimeout(c.ctx, c.opt.dialTimeout)
+		}
+		rerr := restore(rctx, cn, cmds)
+		cancel()
+		if errors.Is(rerr, context.DeadlineExceeded) && c.ctx.Err() == nil {
+			c.log.Warn("esl: restoring state timed out", "attempt", attempt+1)
+			cn.close()
+			continue
+		}
 		if errors.Is(rerr, ErrDisconnected) || c.ctx.Err() != nil {
 			cn.close()
 			if c.ctx.Err() != nil {

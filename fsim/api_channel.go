@@ -48,7 +48,7 @@ func apiUUIDKill(s *Sim, c *apiCall) (string, bool) {
 func apiUUIDAnswer(s *Sim, c *apiCall) (string, bool) {
 	ch := s.channel(strings.TrimSpace(c.args))
 	if ch == nil {
-		return "-ERR no such channel\n", true
+		return noSuchChannel, true
 	}
 	ch.answer()
 	return "+OK\n", true
@@ -57,7 +57,7 @@ func apiUUIDAnswer(s *Sim, c *apiCall) (string, bool) {
 func apiUUIDPreAnswer(s *Sim, c *apiCall) (string, bool) {
 	ch := s.channel(strings.TrimSpace(c.args))
 	if ch == nil {
-		return "-ERR no such channel\n", true
+		return noSuchChannel, true
 	}
 	ch.preAnswer()
 	return "+OK\n", true
@@ -351,8 +351,16 @@ func apiHupall(s *Sim, c *apiCall) (string, bool) {
 	if len(f) > 0 {
 		cause = parseCause(f[0])
 	}
-	s.hangupAll(cause)
-	return "+OK hangup all channels with cause " + cause + "\n", true
+	if len(f) < 3 {
+		s.hangupAll(cause)
+		return "+OK hangup all channels with cause " + cause + "\n", true
+	}
+	for _, ch := range s.liveChannels() {
+		if ch.getVar(f[1]) == f[2] {
+			ch.hangup(cause)
+		}
+	}
+	return "+OK hangup all channels matching [" + f[1] + "]=[" + f[2] + "] with cause: " + cause + "\n", true
 }
 
 func (s *Sim) hangupAll(cause string) {

@@ -57,8 +57,11 @@ type channel struct {
 	upGate       gate // really answered
 	doneGate     gate // hung up (state >= CS_HANGUP)
 	destroyed    chan struct{}
+	hupCh        chan struct{} // closed when the hangup starts
 
 	afterCreate   func()
+	lastApp       string
+	lastArg       string
 	sock          *listener // the outbound socket while the socket app runs
 	connectedFlag bool
 	onConsume     func()
@@ -182,7 +185,8 @@ func (g *gate) wait(s *scheduler, counted bool, stop <-chan struct{}) bool {
 
 func (s *Sim) newChannel(name string, outbound bool) *channel {
 	c := &channel{sim: s, id: newUUID(), name: name, outbound: outbound, vars: newVarList(),
-		wake: make(chan struct{}, 1), destroyed: make(chan struct{}), state: csNew, running: csNone}
+		wake: make(chan struct{}, 1), destroyed: make(chan struct{}), hupCh: make(chan struct{}),
+		state: csNew, running: csNone}
 	c.times.created = s.clock.Now()
 	s.mu.Lock()
 	s.sessions++
@@ -638,6 +642,7 @@ func (c *channel) hangup(cause string) {
 	c.state = csHangup
 	c.cause = cause
 	c.times.hangup = c.sim.clock.Now()
+	close(c.hupCh)
 	name := c.name
 	run := c.running
 	c.mu.Unlock()

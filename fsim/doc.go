@@ -19,7 +19,10 @@
 //
 // Advance fires due timers in order and, before each, waits until every
 // simulated activity has settled (Settle), so what happens is the same on
-// every run.
+// every run. API blocks as FreeSWITCH's api does (originate waits for the
+// answer, up to originate_timeout, 60 s by default, on the simulator's
+// clock): for a call that only answers once time passes, use BgAPI (or api
+// from another goroutine) and then Advance.
 //
 // # API
 //

@@ -169,6 +169,20 @@ func (t *Tracker) fromRow(c *Channel, r map[string]string) bool {
 	if app := r["application"]; app != c.Application || r["application_data"] != c.ApplicationData {
 		c.Application, c.ApplicationData, c.appUUID, ch = t.interned(app), r["application_data"], "", true
 	}
+	// The table has no park flag either. A channel running the park
+	// application or sitting in CS_PARK is parked, so a late joiner can
+	// tell from the row. Other applications park too (an outbound socket
+	// in async mode runs "socket" parked), so the row never clears what
+	// CHANNEL_PARK set; it clears only its own guess once the evidence is
+	// gone.
+	if c.Application == "park" || c.State == esl.CSPark {
+		c.parkFromRow = true
+		if !c.Parked {
+			c.Parked, ch = true, true
+		}
+	} else if c.parkFromRow && c.Parked {
+		c.Parked, c.parkFromRow, ch = false, false, true
+	}
 	return ch
 }
 
