@@ -20,7 +20,7 @@ type outcomes struct {
 }
 
 func (o *outcomes) Enabled(context.Context, slog.Level) bool { return true }
-func (o *outcomes) WithGroup(string) slog.Handler              { return o }
+func (o *outcomes) WithGroup(string) slog.Handler            { return o }
 func (o *outcomes) WithAttrs(as []slog.Attr) slog.Handler {
 	o.mu.Lock()
 	defer o.mu.Unlock()
