@@ -204,7 +204,7 @@ func (c *Client) publish(cn *conn, m Message) {
 	if c.holding.Load() {
 		c.holdMu.Lock()
 		if c.holding.Load() {
-			c.held = append(c.held, heldMessage{m, cn})
+			c.held = append(c.held, heldMessage{m})
 			c.holdMu.Unlock()
 			return
 		}
@@ -214,8 +214,7 @@ func (c *Client) publish(cn *conn, m Message) {
 }
 
 type heldMessage struct {
-	m  Message
-	cn *conn
+	m Message
 }
 
 // hold starts holding messages (before a new connection starts reading).
@@ -226,13 +225,16 @@ func (c *Client) hold() {
 	c.holdMu.Unlock()
 }
 
-// release publishes notice, then what was held, and stops holding.
+// release publishes notice, then what was held, and stops holding. The
+// held messages (the few that arrived while the state was restored) are
+// buffered like notices, past a full buffer: waiting here would stall the
+// reader, which is waiting for holdMu.
 func (c *Client) release(notice Message) {
 	c.holdMu.Lock()
 	defer c.holdMu.Unlock()
 	c.hub.publish(notice, nil)
 	for _, h := range c.held {
-		c.hub.publish(h.m, h.cn)
+		c.hub.publish(h.m, nil)
 	}
 	c.held = nil
 	c.holding.Store(false)
@@ -269,7 +271,19 @@ func (c *Client) reconnect() (*conn, error, bool) {
 		c.mu.Lock()
 		cmds := c.st.restoreCommands(c.opt.format)
 		c.mu.Unlock()
-		rerr := restore(c.ctx, cn, cmds)
+		rctx, cancel := c.ctx, context.CancelFunc(func() {})
+		if c.opt.dialTimeout > 0 {
+			// A server that stops answering while the state is restored
+			// is treated like one that cannot be reached.
+			rctx, cancel = context.WithTimeout(c.ctx, c.opt.dialTimeout)
+		}
+		rerr := restore(rctx, cn, cmds)
+		cancel()
+		if errors.Is(rerr, context.DeadlineExceeded) && c.ctx.Err() == nil {
+			c.log.Warn("esl: restoring state timed out", "attempt", attempt+1)
+			cn.close()
+			continue
+		}
 		if errors.Is(rerr, ErrDisconnected) || c.ctx.Err() != nil {
 			cn.close()
 			if c.ctx.Err() != nil {

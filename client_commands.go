@@ -107,21 +107,33 @@ func (c *Client) SubscribeCustom(ctx context.Context, subclasses ...string) erro
 	return c.subscribe(ctx, nil, subclasses)
 }
 
-func (c *Client) subscribe(ctx context.Context, events []EventName, subclasses []string) error {
-	if !validFormat(c.opt.format) {
-		return argErr("event format "+strconv.Quote(string(c.opt.format)), "must be plain, json or xml")
+// subscriptionCommand validates and builds `event <format> …` (verb
+// "event") or `nixevent …` (format ""): names checked against FreeSWITCH's
+// table, subclasses without white space, at least one of them. It returns
+// the names as FreeSWITCH spells them. Shared by Client and Session.
+func subscriptionCommand(verb string, format EventFormat, events []EventName, subclasses []string) (*command, []string, error) {
+	if verb == "event" && !validFormat(format) {
+		return nil, nil, argErr("event format "+strconv.Quote(string(format)), "must be plain, json or xml")
 	}
 	names, err := checkEventNames(events)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	if err := checkSubclasses(subclasses); err != nil {
-		return err
+		return nil, nil, err
 	}
 	if len(names) == 0 && len(subclasses) == 0 {
-		return argErr("event names", "none given")
+		return nil, nil, argErr("event names", "none given")
 	}
-	if _, _, err := c.do(ctx, eventCommand("event", c.opt.format, names, subclasses)); err != nil {
+	return eventCommand(verb, format, names, subclasses), names, nil
+}
+
+func (c *Client) subscribe(ctx context.Context, events []EventName, subclasses []string) error {
+	cmd, names, err := subscriptionCommand("event", c.opt.format, events, subclasses)
+	if err != nil {
+		return err
+	}
+	if _, _, err := c.do(ctx, cmd); err != nil {
 		return err
 	}
 	c.mu.Lock()
@@ -142,17 +154,11 @@ func (c *Client) UnsubscribeCustom(ctx context.Context, subclasses ...string) er
 }
 
 func (c *Client) unsubscribe(ctx context.Context, events []EventName, subclasses []string) error {
-	names, err := checkEventNames(events)
+	cmd, names, err := subscriptionCommand("nixevent", "", events, subclasses)
 	if err != nil {
 		return err
 	}
-	if err := checkSubclasses(subclasses); err != nil {
-		return err
-	}
-	if len(names) == 0 && len(subclasses) == 0 {
-		return argErr("event names", "none given")
-	}
-	_, cn, err := c.do(ctx, eventCommand("nixevent", "", names, subclasses))
+	_, cn, err := c.do(ctx, cmd)
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,7 @@ type Header = wire.Header
 // immutable, so it may be shared between goroutines.
 //
 // Internally all its text is one string and each header a few offsets into
-// it, which makes decoding cheap (three allocations per event) and costs
+// it, which makes decoding cheap (two allocations per event) and costs
 // the garbage collector nothing to scan.
 type Event struct {
 	c wire.Compact

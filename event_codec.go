@@ -92,8 +92,9 @@ func (e *Event) Equal(o *Event) bool {
 }
 
 // decodeEventWith decodes the body of an event frame with d, whose scratch
-// space is reused across calls (keep one per reader goroutine): three
-// allocations per event (four with array headers). The Event shares no memory with body.
+// space is reused across calls (keep one per reader goroutine): two
+// allocations per event (three with array headers). The Event shares no
+// memory with body.
 func decodeEventWith(d *wire.EventDecoder, contentType string, body []byte) (*Event, error) {
 	ev := new(Event)
 	if err := d.DecodeCompact(&ev.c, contentType, body); err != nil {

@@ -10,9 +10,11 @@ import (
 // Job is a background API command started by BgAPI. Its result arrives
 // with the BACKGROUND_JOB event carrying its Job-UUID.
 type Job struct {
-	id       string
-	command  string
-	c        *Client
+	id      string
+	command string
+	// forget unregisters the job when its waiter gives up (set by the
+	// owner: the Client, or an outbound Session via newJob).
+	forget   func(*Job)
 	filtered bool // a `filter Job-UUID <id>` was added for it (under c.mu)
 
 	once sync.Once
@@ -59,10 +61,25 @@ func (j *Job) Wait(ctx context.Context) (string, error) {
 	return body, nil
 }
 
+// newJob makes a job with a fresh Job-UUID for command; forget is called
+// when its waiter gives up. Register it before writing the bgapi and
+// complete it with finish.
+func newJob(command string, forget func(*Job)) *Job {
+	return &Job{id: newUUID(), command: firstWord(command), forget: forget, done: make(chan struct{})}
+}
+
 // release forgets the job: its BACKGROUND_JOB, if it comes, is not ours
 // any more.
 func (j *Job) release() {
-	c := j.c
+	if j.forget != nil {
+		j.forget(j)
+	}
+	j.finish(nil, context.Canceled)
+}
+
+// forgetJob is the Client's forget: it unregisters the job and removes
+// its Job-UUID filter.
+func (c *Client) forgetJob(j *Job) {
 	c.mu.Lock()
 	_, mine := c.jobs[j.id]
 	delete(c.jobs, j.id)
@@ -72,7 +89,6 @@ func (j *Job) release() {
 	if filtered && cn != nil {
 		_ = cn.send(&command{line: "filter delete Job-UUID " + j.id})
 	}
-	j.finish(nil, context.Canceled)
 }
 
 func (j *Job) finish(ev *Event, err error) {
@@ -111,7 +127,7 @@ func (c *Client) BgAPI(ctx context.Context, cmd string) (*Job, error) {
 	if err != nil {
 		return nil, err
 	}
-	j := &Job{id: newUUID(), command: firstWord(cmd), c: c, done: make(chan struct{})}
+	j := newJob(cmd, c.forgetJob)
 
 	c.mu.Lock()
 	if c.cur != cn {

@@ -252,3 +252,37 @@ func TestBackoffGrowsWithJitterWithinBounds(t *testing.T) {
 		}
 	}
 }
+
+func TestReconnectRetriesWhenRestoreStalls(t *testing.T) {
+	fs := newFakeFS(t)
+	ctx := context.Background()
+	c, err := Dial(ctx, "fs:8021", WithDialer(fs.dialer()), WithReconnect(1, 2), WithDialTimeout(30*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	<-fs.accepted
+	if err := c.Log(ctx, LogInfo); err != nil {
+		t.Fatal(err)
+	}
+	sub := c.Listen()
+	defer sub.Close()
+	fs.mu.Lock()
+	fs.hang = "log" // the restore of the log level gets no answer
+	fs.mu.Unlock()
+	fs.kill(0)
+	if m, _ := sub.Next(ctx); m.Kind != KindDisconnected {
+		t.Fatalf("got %v", m.Kind)
+	}
+	<-fs.accepted // attempt 1 connects, then stalls in the restore
+	<-fs.accepted // so the client tried again
+	fs.mu.Lock()
+	fs.hang = ""
+	fs.mu.Unlock()
+	if m, _ := sub.Next(ctx); m.Kind != KindReconnected || m.Err != nil {
+		t.Fatalf("got %v %v", m.Kind, m.Err)
+	}
+	if _, err := c.API(ctx, "echo ok"); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -48,7 +48,7 @@ func apiUUIDKill(s *Sim, c *apiCall) (string, bool) {
 func apiUUIDAnswer(s *Sim, c *apiCall) (string, bool) {
 	ch := s.channel(strings.TrimSpace(c.args))
 	if ch == nil {
-		return "-ERR no such channel\n", true
+		return noSuchChannel, true
 	}
 	ch.answer()
 	return "+OK\n", true
@@ -57,7 +57,7 @@ func apiUUIDAnswer(s *Sim, c *apiCall) (string, bool) {
 func apiUUIDPreAnswer(s *Sim, c *apiCall) (string, bool) {
 	ch := s.channel(strings.TrimSpace(c.args))
 	if ch == nil {
-		return "-ERR no such channel\n", true
+		return noSuchChannel, true
 	}
 	ch.preAnswer()
 	return "+OK\n", true
@@ -304,11 +304,16 @@ func (c *channel) receiveDTMF(d string, dur int) {
 	if c.hungup() {
 		return
 	}
-	c.fire(evDTMF, origin{"switch_channel.c", "switch_channel_dequeue_dtmf", 678}, nil, func(e *event) {
+	e := c.chanEvent(evDTMF, origin{"switch_channel.c", "switch_channel_dequeue_dtmf", 678}, nil, func(e *event) {
 		e.add("DTMF-Digit", d)
 		e.add("DTMF-Duration", strconv.Itoa(dur))
 		e.add("DTMF-Source", "UNKNOWN")
 	})
+	// With divert_events on, the event goes to the session's own queue
+	// (the diverting sockets) instead of the event system.
+	if !c.deliverDiverted(e) {
+		c.sim.fire(e)
+	}
 	c.mu.Lock()
 	c.dtmf = append(c.dtmf, d)
 	c.mu.Unlock()
@@ -346,8 +351,16 @@ func apiHupall(s *Sim, c *apiCall) (string, bool) {
 	if len(f) > 0 {
 		cause = parseCause(f[0])
 	}
-	s.hangupAll(cause)
-	return "+OK hangup all channels with cause " + cause + "\n", true
+	if len(f) < 3 {
+		s.hangupAll(cause)
+		return "+OK hangup all channels with cause " + cause + "\n", true
+	}
+	for _, ch := range s.liveChannels() {
+		if ch.getVar(f[1]) == f[2] {
+			ch.hangup(cause)
+		}
+	}
+	return "+OK hangup all channels matching [" + f[1] + "]=[" + f[2] + "] with cause: " + cause + "\n", true
 }
 
 func (s *Sim) hangupAll(cause string) {

@@ -57,8 +57,11 @@ type channel struct {
 	upGate       gate // really answered
 	doneGate     gate // hung up (state >= CS_HANGUP)
 	destroyed    chan struct{}
+	hupCh        chan struct{} // closed when the hangup starts
 
 	afterCreate   func()
+	lastApp       string
+	lastArg       string
 	sock          *listener // the outbound socket while the socket app runs
 	connectedFlag bool
 	onConsume     func()
@@ -182,7 +185,8 @@ func (g *gate) wait(s *scheduler, counted bool, stop <-chan struct{}) bool {
 
 func (s *Sim) newChannel(name string, outbound bool) *channel {
 	c := &channel{sim: s, id: newUUID(), name: name, outbound: outbound, vars: newVarList(),
-		wake: make(chan struct{}, 1), destroyed: make(chan struct{}), state: csNew, running: csNone}
+		wake: make(chan struct{}, 1), destroyed: make(chan struct{}), hupCh: make(chan struct{}),
+		state: csNew, running: csNone}
 	c.times.created = s.clock.Now()
 	s.mu.Lock()
 	s.sessions++
@@ -330,6 +334,14 @@ func (c *channel) waitFor(d time.Duration, cond func() bool) bool {
 // stop: hangup, transfer, park or break.
 func (c *channel) interruptedLocked() bool {
 	return c.state >= csHangup || c.xfer != nil || c.parkReq || c.breakReq
+}
+
+// hangupFired reports whether CHANNEL_HANGUP has been fired (and so queued
+// to every socket that will see it).
+func (c *channel) hangupFired() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.hupSent
 }
 
 func (c *channel) hungup() bool {
@@ -630,12 +642,16 @@ func (c *channel) hangup(cause string) {
 	c.state = csHangup
 	c.cause = cause
 	c.times.hangup = c.sim.clock.Now()
+	close(c.hupCh)
 	name := c.name
 	run := c.running
 	c.mu.Unlock()
 	c.sim.logf(logNotice, origin{"switch_channel.c", "switch_channel_perform_hangup", 3400}, c.id,
 		"Hangup %s [%s] [%s]", name, run, cause)
 	c.fire(evChannelHangup, origin{"switch_channel.c", "switch_channel_perform_hangup", 3447}, nil, nil)
+	c.mu.Lock()
+	c.hupSent = true
+	c.mu.Unlock()
 	c.doneGate.set(&c.sim.sched)
 	c.answeredGate.set(&c.sim.sched)
 	c.poke()

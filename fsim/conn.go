@@ -324,10 +324,10 @@ func (l *listener) drain() bool {
 				// The connection thread notices the hangup right after
 				// writing it: with linger the notice precedes the rest;
 				// without, the rest is dropped and the connection ends.
-				if !l.linger {
-					return l.bw.Flush() == nil
+				if l.sessionDown(true) {
+					l.finish(noticeGoodbye)
+					return false
 				}
-				l.checkSession()
 			}
 		}
 		clear(evs)

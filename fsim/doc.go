@@ -19,7 +19,10 @@
 //
 // Advance fires due timers in order and, before each, waits until every
 // simulated activity has settled (Settle), so what happens is the same on
-// every run.
+// every run. API blocks as FreeSWITCH's api does (originate waits for the
+// answer, up to originate_timeout, 60 s by default, on the simulator's
+// clock): for a call that only answers once time passes, use BgAPI (or api
+// from another goroutine) and then Advance.
 //
 // # API
 //
@@ -80,6 +83,19 @@
 // and RE_SCHEDULE every 20 s, the 100 000-event queue per connection and
 // the "killed listener because of lost events" behaviour, and the ACL.
 //
-// Where the simulator knowingly differs from FreeSWITCH it says so in the
-// capture-replay test (replay_test.go).
+// # Known differences
+//
+// The capture-replay test (replay_test.go) replays every capture in
+// testdata/freeswitch against the simulator and lists what still differs,
+// with the reason. In short: the simulator sets the channel variables
+// clients use, not all of FreeSWITCH's; it logs the core's main steps, not
+// every debug line; module (un)loading, scheduler tasks and TRAP events are
+// token; where FreeSWITCH itself is racy (an async socket's CHANNEL_PARK
+// versus the client's myevents, the linger notice versus the last events,
+// the order of a killed loopback leg's HANGUP and UNPARK, a BACKGROUND_JOB
+// among pipelined replies, an early-media originate's answer versus its
+// park) the simulator always takes one of the orders seen in the captures.
+// Queued sendmsg commands always run one after another, as with
+// event-lock: true. The protocol reference says a nameless sendevent makes
+// a CLONE event; the captures show CUSTOM, and the simulator follows them.
 package fsim

@@ -428,3 +428,40 @@ func headerNames2(f *frame) string {
 	}
 	return strings.Join(n, ",")
 }
+
+func TestDivertEventsTakesDTMFAndSendevent(t *testing.T) {
+	clk := NewManualClock(time.Time{})
+	s := Run(t, Options{Clock: clk, HeartbeatInterval: -1})
+	a := strings.TrimSpace(strings.TrimPrefix(s.API("originate loopback/8888/default &park"), "+OK "))
+	s.Settle()
+	// The B leg (where digits sent to A come out).
+	var b string
+	for _, ch := range s.liveChannels() {
+		if ch.name == "loopback/8888-b" {
+			b = ch.uuid()
+		}
+	}
+	other := authed(t, s)
+	other.reply("event plain DTMF CUSTOM")
+	c := authed(t, s)
+	if r := c.reply("myevents " + b); r != "+OK Events Enabled" {
+		t.Fatal(r)
+	}
+	if r := c.reply("divert_events on"); r != "+OK events diverted" {
+		t.Fatal(r)
+	}
+	s.API("uuid_send_dtmf " + a + " 5")
+	if f, _ := c.readUntil(isEvent("DTMF")); f.bodyHeader("DTMF-Digit") != "5" {
+		t.Fatalf("%q", f.body)
+	}
+	c.send("sendevent CUSTOM\nUnique-ID: " + b + "\nX-Private: yes\n\n")
+	if f, _ := c.readUntil(func(f *frame) bool { return f.bodyHeader("X-Private") == "yes" }); f.bodyHeader("Event-Name") != "CUSTOM" {
+		t.Fatalf("%q", f.body)
+	}
+	// The other socket got neither: both stayed in the session.
+	other.send("api echo sync\n\n")
+	if f, before := other.readUntil(func(f *frame) bool { return f.get("Content-Type") == "api/response" }); len(before) != 0 || f.body != "sync" {
+		t.Fatalf("undiverted socket saw %d frames", len(before))
+	}
+	s.API("hupall")
+}

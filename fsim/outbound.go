@@ -130,8 +130,13 @@ func (c *channel) connected() {
 // checkSession runs in the connection thread after the queues are drained:
 // once the bound channel is down, close (no linger) or send the linger
 // notice and start the linger clock. It reports whether to close now.
-func (l *listener) checkSession() bool {
-	if l.session == nil || l.sessionEnded || !l.session.hungup() {
+func (l *listener) checkSession() bool { return l.sessionDown(false) }
+
+// sessionDown is checkSession; seen says the connection thread has just
+// written the session's CHANNEL_HANGUP (so it is down whatever the flags
+// say yet).
+func (l *listener) sessionDown(seen bool) bool {
+	if l.session == nil || l.sessionEnded || !seen && !l.session.hangupFired() {
 		return false
 	}
 	l.sessionEnded = true

@@ -56,7 +56,7 @@ func readCommand(br *bufio.Reader, partial partialFlag) (*command, error) {
 	var raw strings.Builder
 	var lines []string
 	for {
-		line, err := br.ReadString('\n')
+		line, err := readLine(br, maxCommandBlock-raw.Len())
 		if err != nil {
 			if err == io.EOF {
 				return nil, io.ErrUnexpectedEOF
@@ -113,6 +113,25 @@ func readCommand(br *bufio.Reader, partial partialFlag) (*command, error) {
 		c.body, c.hasBody = string(buf), true
 	}
 	return c, nil
+}
+
+// readLine reads one line (with its LF) of at most limit bytes; a longer
+// line is cut there, as read_packet cuts an oversize block.
+func readLine(br *bufio.Reader, limit int) (string, error) {
+	var b []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		b = append(b, chunk...)
+		if err == nil {
+			return string(b), nil
+		}
+		if err != bufio.ErrBufferFull {
+			return "", err
+		}
+		if len(b) >= limit {
+			return string(b), nil
+		}
+	}
 }
 
 // atoi parses an optionally signed decimal number (C atoi without the

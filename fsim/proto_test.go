@@ -413,3 +413,34 @@ func waitPartial(t *testing.T, s *Sim) {
 	}
 	t.Fatal("server never saw the partial command")
 }
+
+func TestBadContentLengthDisconnects(t *testing.T) {
+	s := Run(t, Options{HeartbeatInterval: -1})
+	c := authed(t, s)
+	c.send("sendevent CUSTOM\nContent-Length: -5\n\n")
+	if f := c.read(); f.get("Content-Type") != "text/disconnect-notice" || f.body != noticeGoodbye {
+		t.Fatalf("%+v", f)
+	}
+	c.expectEOF()
+}
+
+func TestCommandParserQuirks(t *testing.T) {
+	s := Run(t, Options{HeartbeatInterval: -1})
+	c := dialRaw(t, s)
+	c.read()
+	// CRLF framing, leading blank lines and prefix matching ("EXITNOW").
+	c.send("\r\n\r\nauth ClueCon\r\n\r\n")
+	if f := c.read(); f.get("Reply-Text") != "+OK accepted" {
+		t.Fatalf("%+v", f)
+	}
+	if r := c.reply("events plain CHANNEL_CREATE"); r != "+OK event listener enabled plain" {
+		t.Fatalf("prefix match: %q", r)
+	}
+	if r := c.reply("EXITNOW"); r != "+OK bye" {
+		t.Fatalf("%q", r)
+	}
+	if f := c.read(); f.body != noticeGoodbye {
+		t.Fatalf("%+v", f)
+	}
+	c.expectEOF()
+}

@@ -119,6 +119,9 @@ func (c *channel) routing() {
 // they are done the channel hangs up.
 func (c *channel) execute() {
 	c.enter(csExecute)
+	// FreeSWITCH sets call_uuid again as execution starts (it moves to the
+	// end of the variable list).
+	c.setVar("call_uuid", c.getVar("call_uuid"))
 	for {
 		c.mu.Lock()
 		if c.state != csExecute || c.xfer != nil {
@@ -194,9 +197,13 @@ func (c *channel) exec(a app) {
 		e.add("Application-UUID", a.uuid)
 		e.add("Application-UUID-Name", a.uuidName)
 	})
+	// FreeSWITCH sets current_application again once the application
+	// starts (it moves after current_application_data).
+	c.vars.set("current_application", a.name)
 	f(c, a.arg)
-	c.vars.set("last_app", a.name)
-	c.vars.set("last_arg", a.arg)
+	c.mu.Lock()
+	c.lastApp, c.lastArg = a.name, a.arg
+	c.mu.Unlock()
 	resp := c.getVar("current_application_response")
 	if resp == "" {
 		resp = "_none_"
@@ -299,7 +306,9 @@ func (c *channel) executeInline(m *message) {
 	c.queueMessage(m)
 	select {
 	case <-m.done:
-	case <-c.destroyed:
+	case <-c.hupCh:
+		// A hangup ends the socket application; what was not run yet never
+		// will be.
 	}
 }
 
@@ -307,20 +316,30 @@ func (c *channel) executeInline(m *message) {
 // to the session's private queue, which divert_events sockets read.
 func (c *channel) queueEvent(e *event) {
 	c.sim.stdHeaders(e, eventNames[e.id], origin{"mod_event_socket.c", "parse_command", 2283})
+	c.deliverDiverted(e)
+}
+
+// deliverDiverted hands e to the sockets that diverted this session's
+// events, bypassing subscriptions, filters and myevents (as long as their
+// event output is on and the channel is below CS_HANGUP). It reports
+// whether any socket diverts.
+func (c *channel) deliverDiverted(e *event) bool {
 	c.mu.Lock()
 	ls := make([]*listener, 0, len(c.divert))
 	for l := range c.divert {
 		ls = append(ls, l)
 	}
+	up := c.state < csHangup
 	c.mu.Unlock()
 	for _, l := range ls {
 		l.mu.Lock()
-		if l.eventsOn {
+		if l.eventsOn && up {
 			l.queue = append(l.queue, e)
 		}
 		l.mu.Unlock()
 		l.signal()
 	}
+	return len(ls) > 0
 }
 
 // hangupStates runs CS_HANGUP, CS_REPORTING and CS_DESTROY.
@@ -403,6 +422,16 @@ func (c *channel) cdrVars() {
 	epoch("progress", time.Time{})
 	epoch("progress_media", t.progressMedia)
 	epoch("end", end)
+	c.mu.Lock()
+	lastApp, lastArg, cidName, cidNum := c.lastApp, c.lastArg, c.prof.cidName, c.prof.cidNumber
+	c.mu.Unlock()
+	v.set("last_app", lastApp)
+	v.set("last_arg", lastArg)
+	if cidName != "" {
+		v.set("caller_id", "\""+cidName+"\" <"+cidNum+">")
+	} else {
+		v.set("caller_id", cidNum)
+	}
 	dur := end.Sub(t.created)
 	var bill time.Duration
 	if !t.answered.IsZero() {

@@ -193,10 +193,12 @@ func (t *Tracker) update(c *Channel, f *fields) bool {
 			c.Application, c.ApplicationData, c.appUUID, ch = "", "", "", true
 		}
 	case esl.EventChannelPark:
+		c.parkFromRow = false
 		if !c.Parked {
 			c.Parked, ch = true, true
 		}
 	case esl.EventChannelUnpark:
+		c.parkFromRow = false
 		if c.Parked {
 			c.Parked, ch = false, true
 		}

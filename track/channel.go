@@ -50,6 +50,7 @@ type Channel struct {
 
 	stateKnown     bool   // a CHANNEL_STATE event set State (else it was inferred)
 	callStateKnown bool   // a CHANNEL_CALLSTATE event set CallState
+	parkFromRow    bool   // Parked was inferred by Sync, not set by CHANNEL_PARK/UNPARK
 	appUUID        string // Application-UUID of the running application
 	gen            uint64 // tracker generation of the last update (Sync uses it)
 }

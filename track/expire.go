@@ -4,7 +4,7 @@ package track
 // CHANNEL_DESTROY: a hung-up channel silent for Options.HangupTimeout, and
 // any channel silent for Options.IdleTimeout when that is set. Time is the
 // tracker's clock (Options.Now). It returns how many channels it removed;
-// each is reported on the feed as ChannelRemoved with Cause "expire".
+// each is reported on the feed as ChannelRemoved with Cause CauseExpire.
 func (t *Tracker) Expire() int {
 	now := t.now()
 	t.mu.Lock()
@@ -19,7 +19,7 @@ func (t *Tracker) Expire() int {
 		}
 	}
 	for _, c := range dead {
-		t.remove(c, now, "expire")
+		t.remove(c, now, CauseExpire)
 	}
 	t.stats.Expired += uint64(len(dead))
 	return len(dead)

@@ -34,7 +34,7 @@ func TestExpireHungUpWithoutDestroy(t *testing.T) {
 	var removed []string
 	for _, c := range drain(f) {
 		if c.Kind == ChannelRemoved {
-			if c.Cause != "expire" {
+			if c.Cause != CauseExpire {
 				t.Fatalf("removal cause %q", c.Cause)
 			}
 			removed = append(removed, c.Channel.UniqueID)

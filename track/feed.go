@@ -20,6 +20,13 @@ const (
 	CallRemoved                          // a call's last leg was destroyed
 )
 
+// Change causes that are not events, so feed readers can tell a channel
+// that ended from one the tracker stopped believing in.
+const (
+	CauseSync   = "sync"   // Sync found FreeSWITCH's tables different
+	CauseExpire = "expire" // Expire removed a channel whose events stopped
+)
+
 var kindNames = [...]string{"", "ChannelAdded", "ChannelChanged", "ChannelRemoved", "CallAdded", "CallChanged", "CallRemoved"}
 
 // String returns the kind's name ("ChannelAdded").
@@ -46,7 +53,7 @@ type Change struct {
 	Call Call
 
 	// Cause is the Event-Name of the event that caused the change, or
-	// "sync" / "expire".
+	// CauseSync / CauseExpire.
 	Cause string
 
 	// Missed is how many changes this feed dropped, because its buffer was

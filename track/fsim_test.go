@@ -69,26 +69,43 @@ func (h *fsimHarness) check(label string) int {
 	h.sim.Settle()
 	h.catchUp()
 	h.checks++
-	n := h.compare(label, h.tr)
+	// fsim is settled and nothing runs until the next originate, so one
+	// reading of its tables serves both comparisons.
+	chRows, callRows := h.tables(label)
+	n := h.compareRows(label, h.tr, chRows, callRows)
 	late := New(Options{})
 	if err := late.Sync(h.ctx, h.client); err != nil {
 		h.t.Fatalf("%s: late Sync: %v", label, err)
 	}
-	h.compare(label+" (late join by Sync)", late)
+	h.compareRows(label+" (late join by Sync)", late, chRows, callRows)
 	return n
 }
 
-// compare checks tr against fsim's show channels and show calls.
-func (h *fsimHarness) compare(label string, tr *Tracker) int {
+// tables reads fsim's "show channels" and "show calls".
+func (h *fsimHarness) tables(label string) (chRows, callRows []map[string]string) {
 	h.t.Helper()
 	chRows, err := parseRows(h.sim.API("show channels as json"))
 	if err != nil {
 		h.t.Fatalf("%s: show channels: %v", label, err)
 	}
-	callRows, err := parseRows(h.sim.API("show calls as json"))
+	callRows, err = parseRows(h.sim.API("show calls as json"))
 	if err != nil {
 		h.t.Fatalf("%s: show calls: %v", label, err)
 	}
+	return chRows, callRows
+}
+
+// compare checks tr against fsim's show channels and show calls.
+func (h *fsimHarness) compare(label string, tr *Tracker) int {
+	h.t.Helper()
+	chRows, callRows := h.tables(label)
+	return h.compareRows(label, tr, chRows, callRows)
+}
+
+// compareRows checks tr against rows of fsim's show channels and show
+// calls; it returns how many channels the tracker has.
+func (h *fsimHarness) compareRows(label string, tr *Tracker, chRows, callRows []map[string]string) int {
+	h.t.Helper()
 	s := tr.Snapshot()
 	mine := map[string]Channel{}
 	for _, c := range s.Channels {

@@ -27,7 +27,7 @@ var ErrBadSyncData = errors.New("track: unreadable show output")
 // Sync loads the channels and calls that are up now from "show channels as
 // json" and "show calls as json", for a late join or after events were
 // lost. Tracked channels that FreeSWITCH no longer lists are removed
-// (Cause "sync"), listed ones are added or refreshed.
+// (Cause CauseSync), listed ones are added or refreshed.
 //
 // Events keep flowing while Sync waits for the answers, and they are newer
 // than the answers: a channel that had an event after Sync started is left
@@ -83,9 +83,9 @@ func (t *Tracker) Sync(ctx context.Context, src APIRunner) error {
 		changed := t.fromRow(c, r)
 		c.LastEvent = now
 		if added {
-			t.emitChannel(ChannelAdded, c, "", "sync")
+			t.emitChannel(ChannelAdded, c, "", CauseSync)
 		} else if changed {
-			t.emitChannel(ChannelChanged, c, "", "sync")
+			t.emitChannel(ChannelChanged, c, "", CauseSync)
 		}
 	}
 	var stale []*Channel
@@ -95,7 +95,7 @@ func (t *Tracker) Sync(ctx context.Context, src APIRunner) error {
 		}
 	}
 	for _, c := range stale {
-		t.remove(c, now, "sync")
+		t.remove(c, now, CauseSync)
 	}
 
 	// Bridges: "show calls" lists each channel once, with its B leg when it
@@ -117,7 +117,7 @@ func (t *Tracker) Sync(ctx context.Context, src APIRunner) error {
 		if s, err := strconv.ParseInt(r["call_created_epoch"], 10, 64); err == nil && s > 0 {
 			at = time.Unix(s, 0)
 		}
-		t.bridge(a, b, at, "sync")
+		t.bridge(a, b, at, CauseSync)
 	}
 	for _, call := range t.calls {
 		if !call.Bridged || bridged[call.A] {
@@ -127,7 +127,7 @@ func (t *Tracker) Sync(ctx context.Context, src APIRunner) error {
 		if (ca != nil && ca.gen > start) || (cb != nil && cb.gen > start) {
 			continue
 		}
-		t.unbridge(call.A, call.A, time.Time{}, "sync")
+		t.unbridge(call.A, call.A, time.Time{}, CauseSync)
 	}
 	t.stats.Syncs++
 	return nil
@@ -168,6 +168,20 @@ func (t *Tracker) fromRow(c *Channel, r map[string]string) bool {
 	}
 	if app := r["application"]; app != c.Application || r["application_data"] != c.ApplicationData {
 		c.Application, c.ApplicationData, c.appUUID, ch = t.interned(app), r["application_data"], "", true
+	}
+	// The table has no park flag either. A channel running the park
+	// application or sitting in CS_PARK is parked, so a late joiner can
+	// tell from the row. Other applications park too (an outbound socket
+	// in async mode runs "socket" parked), so the row never clears what
+	// CHANNEL_PARK set; it clears only its own guess once the evidence is
+	// gone.
+	if c.Application == "park" || c.State == esl.CSPark {
+		c.parkFromRow = true
+		if !c.Parked {
+			c.Parked, ch = true, true
+		}
+	} else if c.parkFromRow && c.Parked {
+		c.Parked, c.parkFromRow, ch = false, false, true
 	}
 	return ch
 }

@@ -56,6 +56,44 @@ func row(uuid, name, state, callstate string) map[string]string {
 	}
 }
 
+// TestSyncInfersPark: "show channels" has no park flag, but a channel
+// running park, or in CS_PARK, is parked; one that left park is not.
+func TestSyncInfersPark(t *testing.T) {
+	parkApp := row("p1", "loopback/8888-a", "CS_EXECUTE", "ACTIVE")
+	parkApp["application"], parkApp["application_data"] = "park", ""
+	parkState := row("p2", "sofia/internal/1000", "CS_PARK", "ACTIVE")
+	parkState["application"], parkState["application_data"] = "", ""
+	bridging := row("b1", "loopback/5555-b", "CS_EXECUTE", "ACTIVE")
+	fs := &fakeFS{channels: []map[string]string{parkApp, parkState, bridging}}
+	tr := New(Options{})
+	if err := tr.Sync(context.Background(), fs); err != nil {
+		t.Fatal(err)
+	}
+	for uuid, want := range map[string]bool{"p1": true, "p2": true, "b1": false} {
+		if c, ok := tr.Channel(uuid); !ok || c.Parked != want {
+			t.Errorf("%s: parked %v, want %v (%+v)", uuid, c.Parked, want, c)
+		}
+	}
+	// The parked channel moves on to another application: no longer parked.
+	parkApp["application"], parkApp["application_data"] = "playback", "tone_stream://%(100,0,440)"
+	if err := tr.Sync(context.Background(), fs); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := tr.Channel("p1"); c.Parked {
+		t.Errorf("still parked after leaving park: %+v", c)
+	}
+	// An outbound socket in async mode is parked while it runs "socket":
+	// a resync keeps what CHANNEL_PARK said.
+	tr.Apply(mk("CHANNEL_PARK", "b1"))
+	bridging["application"], bridging["application_data"] = "socket", "127.0.0.1:8084 async full"
+	if err := tr.Sync(context.Background(), fs); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := tr.Channel("b1"); !c.Parked {
+		t.Errorf("resync cleared CHANNEL_PARK: %+v", c)
+	}
+}
+
 func TestSyncLoadsChannelsAndCalls(t *testing.T) {
 	tr := New(Options{})
 	fs := &fakeFS{
@@ -122,7 +160,7 @@ func TestSyncKeepsWhatEventsSaidMeanwhile(t *testing.T) {
 	}
 	var syncRemoved []string
 	for _, c := range drain(f) {
-		if c.Kind == ChannelRemoved && c.Cause == "sync" {
+		if c.Kind == ChannelRemoved && c.Cause == CauseSync {
 			syncRemoved = append(syncRemoved, c.Channel.UniqueID)
 		}
 	}

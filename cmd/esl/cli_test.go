@@ -60,6 +60,18 @@ func hostPort(t *testing.T, addr string) (string, string) {
 	return h, p
 }
 
+// placeCall originates a call to dest (loopback/8888/default) in sim with
+// its A leg parked, and returns the A leg's uuid.
+func placeCall(t *testing.T, sim *fsim.Sim, dest string) string {
+	t.Helper()
+	body := sim.API("originate " + dest + " &park()")
+	uuid, ok := strings.CutPrefix(strings.TrimSpace(body), "+OK ")
+	if !ok {
+		t.Fatalf("originate %s: %q", dest, body)
+	}
+	return uuid
+}
+
 // connArgs are the flags that reach sim.
 func connArgs(t *testing.T, sim *fsim.Sim) []string {
 	h, p := hostPort(t, sim.Addr())
@@ -252,11 +264,7 @@ func TestEventsJSONLinesMatchCalls(t *testing.T) {
 	}
 	placed := map[string]bool{}
 	for range 3 {
-		body := sim.API("originate loopback/9999/default &park()")
-		uuid, ok := strings.CutPrefix(strings.TrimSpace(body), "+OK ")
-		if !ok {
-			t.Fatalf("originate: %q", body)
-		}
+		uuid := placeCall(t, sim, "loopback/9999/default")
 		placed[uuid] = true
 	}
 	seen := map[string]map[string]bool{}
@@ -314,11 +322,7 @@ func TestChannelsOnceJSON(t *testing.T) {
 	sim := fsim.Run(t)
 	var uuids []string
 	for range 2 {
-		body := sim.API("originate loopback/8888/default &park()")
-		uuid, ok := strings.CutPrefix(strings.TrimSpace(body), "+OK ")
-		if !ok {
-			t.Fatalf("originate: %q", body)
-		}
+		uuid := placeCall(t, sim, "loopback/8888/default")
 		uuids = append(uuids, uuid)
 	}
 	// originate returns when the call is answered; the A legs start

@@ -158,12 +158,17 @@ func (o *connOpts) addr() string { return net.JoinHostPort(o.Host, strconv.Itoa(
 
 // describe turns a connection or command error into one line an operator
 // can act on. It never includes the password, whatever the error says.
-func (o *connOpts) describe(err error) string {
-	msg := o.explain(err)
-	if o.Password != "" {
-		msg = strings.ReplaceAll(msg, o.Password, "****")
+func (o *connOpts) describe(err error) string { return o.explain(err) }
+
+// mask hides the password in text that came from elsewhere (an error's
+// own words, FreeSWITCH's reply). Only such text is masked: masking the
+// whole line would garble our own wording whenever the password is an
+// ordinary word ("wrong password" with -p wrong).
+func (o *connOpts) mask(s string) string {
+	if o.Password == "" {
+		return s
 	}
-	return msg
+	return strings.ReplaceAll(s, o.Password, "****")
 }
 
 func (o *connOpts) explain(err error) string {
@@ -184,7 +189,7 @@ func (o *connOpts) explain(err error) string {
 	if errors.As(err, &netErr) && netErr.Timeout() {
 		return fmt.Sprintf("%s: timed out", addr)
 	}
-	return fmt.Sprintf("%s: %v", addr, err)
+	return fmt.Sprintf("%s: %s", addr, o.mask(err.Error()))
 }
 
 // apiCtx bounds one api command by -t, when given.

@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/eslkit/esl"
 )
 
 func resolveArgs(t *testing.T, env map[string]string, args ...string) (*connOpts, error) {
@@ -73,5 +75,13 @@ func TestDescribeHidesPassword(t *testing.T) {
 	}
 	if msg := o.describe(syscall.ECONNREFUSED); !strings.Contains(msg, "connection refused") {
 		t.Fatalf("%q", msg)
+	}
+	// A password that is an ordinary word does not garble the message.
+	o.Password = "wrong"
+	if msg := o.describe(esl.ErrAuthFailed); !strings.Contains(msg, "authentication failed: wrong password") {
+		t.Fatalf("%q", msg)
+	}
+	if msg := o.describe(&esl.CommandError{Reply: "-ERR wrong"}); strings.Contains(msg, "wrong") {
+		t.Fatalf("FreeSWITCH's words are still masked: %q", msg)
 	}
 }

@@ -245,7 +245,7 @@ func eslErrorLine(o *connOpts, err error) (string, bool) {
 	case errors.Is(err, esl.ErrTimeout):
 		return fmt.Sprintf("%s: timed out (connect timeout %v; -T to change)", addr, o.ConnectTimeout), true
 	case errors.As(err, &ce):
-		return ce.Text(), true
+		return o.mask(ce.Text()), true
 	case errors.As(err, &de):
 		if de.Reason == esl.ReasonNotice && de.Notice != "" {
 			return fmt.Sprintf("%s: FreeSWITCH closed the connection", addr), true

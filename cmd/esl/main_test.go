@@ -7,5 +7,8 @@ import (
 )
 
 // TestMain checks that no test of the esl command leaves a goroutine
-// behind (shared by every subcommand's tests in this package).
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// behind (shared by every subcommand's tests in this package), and removes
+// the binary the terminal tests built.
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m, goleak.Cleanup(func(int) { removeBuilt() }))
+}

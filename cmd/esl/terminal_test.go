@@ -15,16 +15,10 @@ import (
 // (tmux) against fsim: commands, tab completion, events as they arrive,
 // bgapi results, coloured logs, and history kept across runs.
 func TestShellInTerminal(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and drives tmux")
-	}
-	needTmux(t)
-	bin := buildESL(t)
 	sim := fsim.Run(t)
 	hist := filepath.Join(t.TempDir(), "history")
-	h, p := hostPort(t, sim.Addr())
 	env := []string{"ESL_HISTORY=" + hist, "ESL_CONFIG=/nonexistent", "HOME=" + t.TempDir()}
-	tm := startTmux(t, env, bin, "-H", h, "-P", p, "-p", sim.Password(), "-q")
+	tm := eslInTmux(t, env, append(connArgs(t, sim), "-q")...)
 	tm.waitText(10*time.Second, "connected to", "esl@")
 
 	tm.text("version")
@@ -77,11 +71,7 @@ func TestShellInTerminal(t *testing.T) {
 	askedMu.Unlock()
 
 	// Events are printed as they arrive, while the prompt stays usable.
-	body := sim.API("originate loopback/8888/default &park()")
-	uuid, ok := strings.CutPrefix(strings.TrimSpace(body), "+OK ")
-	if !ok {
-		t.Fatalf("originate: %q", body)
-	}
+	uuid := placeCall(t, sim, "loopback/8888/default")
 	tm.waitFor("the CHANNEL_CREATE event", 5*time.Second, func(string) bool {
 		return strings.Contains(tm.history(), "CHANNEL_CREATE "+uuid)
 	})
@@ -110,7 +100,7 @@ func TestShellInTerminal(t *testing.T) {
 	}
 
 	// A new shell recalls the last command with the up arrow.
-	tm2 := startTmux(t, env, bin, "-H", h, "-P", p, "-p", sim.Password(), "-q")
+	tm2 := eslInTmux(t, env, append(connArgs(t, sim), "-q")...)
 	tm2.waitText(10*time.Second, "esl@")
 	tm2.keys("Up")
 	tm2.waitText(5*time.Second, "esl@127.0.0.1> /exit")
@@ -125,21 +115,11 @@ func TestShellInTerminal(t *testing.T) {
 // TestChannelsLiveView runs `esl channels` full-screen in tmux and
 // watches calls come and go.
 func TestChannelsLiveView(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and drives tmux")
-	}
-	needTmux(t)
-	bin := buildESL(t)
 	sim := fsim.Run(t)
-	h, p := hostPort(t, sim.Addr())
-	tm := startTmux(t, []string{"ESL_CONFIG=/nonexistent"}, bin, "channels", "-H", h, "-P", p, "-p", sim.Password())
+	tm := eslInTmux(t, []string{"ESL_CONFIG=/nonexistent"}, append([]string{"channels"}, connArgs(t, sim)...)...)
 	tm.waitText(10*time.Second, "esl channels", "channels 0")
 
-	body := sim.API("originate loopback/8888/default &park()")
-	uuid, ok := strings.CutPrefix(strings.TrimSpace(body), "+OK ")
-	if !ok {
-		t.Fatalf("originate: %q", body)
-	}
+	uuid := placeCall(t, sim, "loopback/8888/default")
 	scr := tm.waitText(5*time.Second, "channels 2", uuid[:8], "park", "PARK")
 	if strings.Count(scr, "esl channels") != 1 {
 		t.Fatalf("the view scrolled instead of redrawing in place:\n%s", scr)
@@ -157,20 +137,10 @@ func TestChannelsLiveView(t *testing.T) {
 // TestEventsTextOnTerminal: on a terminal, events stream as readable text
 // (a summary line per event), not JSON.
 func TestEventsTextOnTerminal(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and drives tmux")
-	}
-	needTmux(t)
-	bin := buildESL(t)
 	sim := fsim.Run(t)
-	h, p := hostPort(t, sim.Addr())
-	tm := startTmux(t, []string{"ESL_CONFIG=/nonexistent"}, bin, "events", "-H", h, "-P", p, "-p", sim.Password(), "CHANNEL_ANSWER")
+	tm := eslInTmux(t, []string{"ESL_CONFIG=/nonexistent"}, append(append([]string{"events"}, connArgs(t, sim)...), "CHANNEL_ANSWER")...)
 	tm.waitText(10*time.Second, "listening for CHANNEL_ANSWER")
-	body := sim.API("originate loopback/8888/default &park()")
-	uuid, ok := strings.CutPrefix(strings.TrimSpace(body), "+OK ")
-	if !ok {
-		t.Fatalf("originate: %q", body)
-	}
+	uuid := placeCall(t, sim, "loopback/8888/default")
 	tm.waitFor("the answer", 5*time.Second, func(string) bool {
 		return strings.Contains(tm.history(), "CHANNEL_ANSWER "+uuid)
 	})
@@ -185,12 +155,7 @@ func TestEventsTextOnTerminal(t *testing.T) {
 // TestDemoLiveView runs `esl demo` on a terminal: the live view shows the
 // rate line and calls, and q ends it with a one-line tally.
 func TestDemoLiveView(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and drives tmux")
-	}
-	needTmux(t)
-	bin := buildESL(t)
-	tm := startTmux(t, nil, bin, "demo")
+	tm := eslInTmux(t, nil, "demo")
 	tm.waitText(15*time.Second, "esl demo", "events/s", "ivr sessions", "CS_EXECUTE"[3:], "PARK")
 	tm.keys("q")
 	scr := tm.waitText(15*time.Second, "[exit 0]")

@@ -7,21 +7,57 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
 
-// buildESL builds the esl binary into a temporary directory, for tests
-// that run it the way an operator does (in a terminal).
+// built is the esl binary the terminal tests run, built once per test
+// process; TestMain removes its directory.
+var built struct {
+	once sync.Once
+	dir  string
+	bin  string
+	err  error
+	out  []byte
+}
+
+// buildESL builds the esl binary (once) into a temporary directory, for
+// tests that run it the way an operator does (in a terminal).
 func buildESL(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "esl")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	built.once.Do(func() {
+		if built.dir, built.err = os.MkdirTemp("", "esltest"); built.err != nil {
+			return
+		}
+		built.bin = filepath.Join(built.dir, "esl")
+		cmd := exec.Command("go", "build", "-o", built.bin, ".")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		built.out, built.err = cmd.CombinedOutput()
+	})
+	if built.err != nil {
+		t.Fatalf("go build: %v\n%s", built.err, built.out)
 	}
-	return bin
+	return built.bin
+}
+
+// removeBuilt removes the binary buildESL made, if any.
+func removeBuilt() {
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
+	}
+}
+
+// eslInTmux runs the esl binary with args in a new tmux session, with env
+// added to its environment. It skips the test in -short mode (it builds
+// the binary) and where tmux is missing.
+func eslInTmux(t *testing.T, env []string, args ...string) *tmuxSession {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the binary and drives tmux")
+	}
+	needTmux(t)
+	return startTmux(t, env, append([]string{buildESL(t)}, args...)...)
 }
 
 // needTmux skips the test when tmux is not installed.

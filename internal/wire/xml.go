@@ -120,13 +120,10 @@ func xmlElement(a []byte, i int) (sp span, next int, err error) {
 	if selfClosing {
 		name = name[:len(name)-1]
 	}
+	// FreeSWITCH writes header names as element names unchecked, so any
+	// name is taken; the matching close tag below keeps the structure.
 	if len(name) == 0 {
 		return sp, 0, ErrMalformedEvent
-	}
-	for _, c := range name {
-		if c == '<' || c == '/' || c == ' ' || c == '\t' || c == '\n' {
-			return sp, 0, ErrMalformedEvent
-		}
 	}
 	sp = span{NameStart: int32(ns), NameEnd: int32(ns + len(name)), ValueStart: int32(i), ValueEnd: int32(i)}
 	if selfClosing {

@@ -20,48 +20,48 @@ var Langs = []string{"en", "zh"}
 // Text is the prose of one entry in one language. Only Summary is required
 // for states and causes; events also have When, Call and Related.
 type Text struct {
-	Summary string
-	When    string
-	Call    string
-	Related string
-	Notes   string
+	Summary string // one-line meaning (the TSV's summary column)
+	When    string // when FreeSWITCH fires the event
+	Call    string // what it means for a call
+	Related string // how it relates to other events (order, pairs)
+	Notes   string // quirks, and corrections of common descriptions
 }
 
 // Event is one row of events.tsv plus its prose.
 type Event struct {
-	ID      int
-	Name    string
-	Group   string
-	Headers []string
-	Text    map[string]*Text
+	ID      int              // position in switch_event_types_t
+	Name    string           // FreeSWITCH's name (CHANNEL_CREATE)
+	Group   string           // family: channel, system, presence, …
+	Headers []string         // headers that matter beyond the standard ones
+	Text    map[string]*Text // prose by language (Langs)
 }
 
 // Value is one row of a numbered table (channel states, call states, hangup
 // causes) or, with Number -1, of answer_states.tsv.
 type Value struct {
-	Number int
-	Name   string
-	Text   map[string]*Text
+	Number int              // FreeSWITCH's number (state, cause value), -1 when unnumbered
+	Name   string           // FreeSWITCH's name (CS_EXECUTE, USER_BUSY)
+	Text   map[string]*Text // prose by language (Langs)
 }
 
 // Subclass is one row of subclasses.tsv: a CUSTOM event subclass, the
 // header that names its action, and the actions.
 type Subclass struct {
-	Name         string
-	Module       string
-	ActionHeader string
-	Actions      []string
-	Text         map[string]*Text
+	Name         string           // Event-Subclass (callcenter::info)
+	Module       string           // the module firing it
+	ActionHeader string           // the header naming what happened (CC-Action)
+	Actions      []string         // that header's values
+	Text         map[string]*Text // prose by language (Langs)
 }
 
 // Data is the whole catalogue.
 type Data struct {
-	Events        []*Event
-	ChannelStates []*Value
-	CallStates    []*Value
-	AnswerStates  []*Value
-	HangupCauses  []*Value
-	Subclasses    []*Subclass
+	Events        []*Event    // events.tsv, in FreeSWITCH's order
+	ChannelStates []*Value    // channel_states.tsv
+	CallStates    []*Value    // call_states.tsv
+	AnswerStates  []*Value    // answer_states.tsv
+	HangupCauses  []*Value    // hangup_causes.tsv
+	Subclasses    []*Subclass // subclasses.tsv
 }
 
 // Load reads the catalogue from dir (the repository's catalog/ folder).
