@@ -67,7 +67,7 @@ func runChannels(ctx context.Context, e *env, args []string) int {
 	}
 	dirty, mark := notify()
 	fed := make(chan error, 1)
-	go func() { fed <- feedTracker(ctx, tr, l, mark) }()
+	go func() { fed <- feedTracker(ctx, tr, l, mark, expireEvery) }()
 	if err := tr.Sync(actx, l); err != nil {
 		fmt.Fprintln(e.Stderr, "esl:", o.describe(err))
 		return 1
@@ -115,23 +115,41 @@ func runChannels(ctx context.Context, e *env, args []string) int {
 	}
 }
 
-// feedTracker applies the link's events to the tracker and resyncs after
-// a reconnect, marking the view dirty on each. It returns when the link
-// is closed, with an error when it went down for good.
-func feedTracker(ctx context.Context, tr *track.Tracker, l link, mark func()) error {
-	for it := range l.Items() {
-		switch {
-		case it.Event != nil:
-			tr.Apply(it.Event)
-			mark()
-		case it.Notice == noticeReconnected:
-			tr.Sync(ctx, l)
-			mark()
-		case it.Down:
-			return errors.New(it.Notice)
+// expireEvery is how often the channel view lets the tracker expire
+// channels whose events stopped without a CHANNEL_DESTROY.
+const expireEvery = 5 * time.Second
+
+// feedTracker applies the link's events to the tracker, resyncs after a
+// reconnect or lost events (the table would otherwise stay wrong), and
+// expires channels whose events stopped every expireEvery, marking the view
+// dirty on each. It returns when the link is closed, with an error when it
+// went down for good.
+func feedTracker(ctx context.Context, tr *track.Tracker, l link, mark func(), expireEvery time.Duration) error {
+	tick := time.NewTicker(expireEvery)
+	defer tick.Stop()
+	items := l.Items()
+	for {
+		select {
+		case it, ok := <-items:
+			if !ok {
+				return nil
+			}
+			switch {
+			case it.Event != nil:
+				tr.Apply(it.Event)
+				mark()
+			case it.Notice == noticeReconnected || it.Lost > 0:
+				tr.Sync(ctx, l)
+				mark()
+			case it.Down:
+				return errors.New(it.Notice)
+			}
+		case <-tick.C:
+			if tr.Expire() > 0 {
+				mark()
+			}
 		}
 	}
-	return nil
 }
 
 func printSnapshot(e *env, s track.Snapshot, asJSON, noColour bool) int {

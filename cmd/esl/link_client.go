@@ -88,6 +88,7 @@ func (l *clientLink) forward(msgs <-chan esl.Message) {
 			it.Log = &logLine{Level: int(m.Log.Level), UUID: m.Log.UserData, Text: m.Log.Text}
 		case esl.KindGap:
 			it.Notice = fmt.Sprintf("%d events lost here (output too slow)", m.Lost)
+			it.Lost = max(m.Lost, 1)
 		case esl.KindDisconnected:
 			if l.ctx.Err() != nil || errors.Is(m.Err, esl.ErrClosed) {
 				continue
