@@ -46,14 +46,26 @@ func appBridge(c *channel, arg string) {
 		}
 		return
 	}
+	legID := leg.uuid()
+	c.setVar("originated_legs", "ARRAY::"+legID+";"+leg.name+";"+leg.prof.dest)
 	if !wasAnswered {
 		c.answer()
 	} else {
 		c.setCallState(ccsActive)
 	}
+	c.setVar("originate_disposition", "SUCCESS")
+	c.setVar("DIALSTATUS", "SUCCESS")
+	c.setVar("originate_causes", "ARRAY::"+legID+";NONE")
 	leg.setState(csExchangeMedia)
 	c.bridgeWith(leg, true)
 	c.waitFor(-1, func() bool { return leg.doneGate.isOpen() || c.interruptedLocked() })
+	if leg.hungupNow() {
+		leg.mu.Lock()
+		cause := leg.cause
+		leg.mu.Unlock()
+		c.setVar("last_bridge_hangup_cause", cause)
+		c.setVar("bridge_hangup_cause", cause)
+	}
 	c.unbridge(leg)
 	if c.hungup() {
 		c.mu.Lock()
@@ -97,9 +109,15 @@ func (c *channel) bridgeWith(leg *channel, viaApp bool) {
 		legPeer.prof.calleeName, legPeer.prof.calleeNumber = cidNum, cidNum
 		legPeer.mu.Unlock()
 	}
-	c.setVar("bridge_uuid", legID)
-	leg.setVar("bridge_uuid", cid)
 	c.setVar("last_bridge_to", legID)
+	c.setVar("bridge_channel", leg.name)
+	c.setVar("bridge_uuid", legID)
+	c.setVar("signal_bond", legID)
+	leg.setVar("bridge_to", cid)
+	leg.setVar("last_bridge_to", cid)
+	leg.setVar("bridge_channel", c.name)
+	leg.setVar("bridge_uuid", cid)
+	leg.setVar("last_bridge_role", "originatee")
 	c.fire(evChannelBridge, origin{"switch_ivr_bridge.c", "switch_ivr_multi_threaded_bridge", 1689}, func(e *event) {
 		e.add("Bridge-A-Unique-ID", cid)
 		e.add("Bridge-B-Unique-ID", legID)

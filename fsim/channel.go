@@ -60,6 +60,8 @@ type channel struct {
 	hupCh        chan struct{} // closed when the hangup starts
 
 	afterCreate   func()
+	lastApp       string
+	lastArg       string
 	sock          *listener // the outbound socket while the socket app runs
 	connectedFlag bool
 	onConsume     func()

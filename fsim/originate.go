@@ -109,6 +109,12 @@ func (s *Sim) dial(dialString string, originator *channel) (*channel, string) {
 			v.set(kv.name, kv.value)
 		}
 	}
+	if originator != nil {
+		ou := originator.uuid()
+		v.set("originator", ou)
+		v.set("signal_bond", ou)
+		v.set("originating_leg_uuid", ou)
+	}
 	if u := get("origination_uuid"); u != "" && s.channel(u) == nil {
 		a.setUUID(u)
 		v.set("origination_uuid", u)

@@ -751,6 +751,9 @@ func compareEvent(key string, i int, w, g *capEvent) []string {
 	if len(wv) > 0 || len(gv) > 0 {
 		if strings.Join(wv, ",") != strings.Join(gv, ",") {
 			diffs = append(diffs, fmt.Sprintf("%s %s #%d variable_ headers differ (%d vs %d)", key, ev, i, len(wv), len(gv)))
+			if os.Getenv("FSIM_REPLAY_VARS") != "" {
+				fmt.Printf("%s %s #%d\n  capture   %s\n  simulator %s\n", key, ev, i, strings.Join(wv, " "), strings.Join(gv, " "))
+			}
 		}
 	}
 	gm := map[string]string{}

@@ -119,6 +119,9 @@ func (c *channel) routing() {
 // they are done the channel hangs up.
 func (c *channel) execute() {
 	c.enter(csExecute)
+	// FreeSWITCH sets call_uuid again as execution starts (it moves to the
+	// end of the variable list).
+	c.setVar("call_uuid", c.getVar("call_uuid"))
 	for {
 		c.mu.Lock()
 		if c.state != csExecute || c.xfer != nil {
@@ -194,9 +197,13 @@ func (c *channel) exec(a app) {
 		e.add("Application-UUID", a.uuid)
 		e.add("Application-UUID-Name", a.uuidName)
 	})
+	// FreeSWITCH sets current_application again once the application
+	// starts (it moves after current_application_data).
+	c.vars.set("current_application", a.name)
 	f(c, a.arg)
-	c.vars.set("last_app", a.name)
-	c.vars.set("last_arg", a.arg)
+	c.mu.Lock()
+	c.lastApp, c.lastArg = a.name, a.arg
+	c.mu.Unlock()
 	resp := c.getVar("current_application_response")
 	if resp == "" {
 		resp = "_none_"
@@ -415,6 +422,16 @@ func (c *channel) cdrVars() {
 	epoch("progress", time.Time{})
 	epoch("progress_media", t.progressMedia)
 	epoch("end", end)
+	c.mu.Lock()
+	lastApp, lastArg, cidName, cidNum := c.lastApp, c.lastArg, c.prof.cidName, c.prof.cidNumber
+	c.mu.Unlock()
+	v.set("last_app", lastApp)
+	v.set("last_arg", lastArg)
+	if cidName != "" {
+		v.set("caller_id", "\""+cidName+"\" <"+cidNum+">")
+	} else {
+		v.set("caller_id", cidNum)
+	}
 	dur := end.Sub(t.created)
 	var bill time.Duration
 	if !t.answered.IsZero() {
