@@ -16,13 +16,14 @@ func init() {
 	register(&command{Name: "channels", Summary: "live table of channels and calls (--once [--json] for one snapshot)", Run: runChannels})
 }
 
-// trackedEvents are the events the tracker learns from.
-var trackedEvents = []string{
-	"CHANNEL_CREATE", "CHANNEL_DESTROY", "CHANNEL_STATE", "CHANNEL_CALLSTATE", "CHANNEL_ANSWER",
-	"CHANNEL_HANGUP", "CHANNEL_HANGUP_COMPLETE", "CHANNEL_EXECUTE", "CHANNEL_EXECUTE_COMPLETE",
-	"CHANNEL_BRIDGE", "CHANNEL_UNBRIDGE", "CHANNEL_PARK", "CHANNEL_UNPARK", "CHANNEL_HOLD",
-	"CHANNEL_UNHOLD", "CHANNEL_UUID", "CHANNEL_ORIGINATE", "CHANNEL_OUTGOING", "CHANNEL_PROGRESS",
-	"CHANNEL_PROGRESS_MEDIA",
+// trackedEvents are the events the tracker learns from (track.Events),
+// as the words FreeSWITCH's event command takes.
+func trackedEvents() []string {
+	var names []string
+	for _, n := range track.Events() {
+		names = append(names, string(n))
+	}
+	return names
 }
 
 func runChannels(ctx context.Context, e *env, args []string) int {
@@ -61,7 +62,7 @@ func runChannels(ctx context.Context, e *env, args []string) int {
 		}
 		return printSnapshot(e, tr.Snapshot(), *asJSON, o.NoColor)
 	}
-	if err := l.Event(ctx, trackedEvents); err != nil {
+	if err := l.Event(ctx, trackedEvents()); err != nil {
 		fmt.Fprintln(e.Stderr, "esl:", o.describe(err))
 		return 1
 	}
