@@ -153,6 +153,8 @@ func feedTracker(ctx context.Context, tr *track.Tracker, l link, mark func(), ex
 	}
 }
 
+// printSnapshot prints one snapshot for --once: JSON for programs, else
+// the same table the live view draws, unclipped (a pipe has no width).
 func printSnapshot(e *env, s track.Snapshot, asJSON, noColour bool) int {
 	if asJSON {
 		b, err := json.MarshalIndent(snapshotJSON(s), "", "  ")

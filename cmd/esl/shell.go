@@ -441,6 +441,8 @@ func (s *shell) ok(err error, msg string) {
 	}
 }
 
+// isFormatWord reports whether s is an event format, which fs_cli lets
+// "/event" take before the names (/event json ALL).
 func isFormatWord(s string) bool {
 	switch strings.ToLower(s) {
 	case "plain", "json", "xml":
