@@ -130,8 +130,11 @@ type workload struct {
 
 var workloads = []workload{
 	{"decode plain (events/s)", func(l string) string { return "BenchmarkDecode/" + l + "/plain" }, "events/s"},
+	{"decode plain (events per CPU-second)", func(l string) string { return "BenchmarkDecode/" + l + "/plain" }, "events/cpu-s"},
 	{"decode json (events/s)", func(l string) string { return "BenchmarkDecode/" + l + "/json" }, "events/s"},
+	{"decode json (events per CPU-second)", func(l string) string { return "BenchmarkDecode/" + l + "/json" }, "events/cpu-s"},
 	{"ingest over TCP (events/s)", func(l string) string { return "BenchmarkIngest/" + l }, "events/s"},
+	{"ingest over TCP (events per CPU-second)", func(l string) string { return "BenchmarkIngest/" + l }, "events/cpu-s"},
 	{"api via fsim, 1 caller (ops/s)", func(l string) string { return "BenchmarkAPI/" + l + "/callers=1" }, "ops/s"},
 	{"api via fsim, 64 callers (ops/s)", func(l string) string { return "BenchmarkAPI/" + l + "/callers=64" }, "ops/s"},
 	{"bgapi via fsim, 64 callers (jobs/s)", func(l string) string { return "BenchmarkBgAPI/" + l }, "ops/s"},
@@ -305,7 +308,16 @@ func targets(r results) string {
 			continue
 		}
 		if peer, pv := r.bestPeer(name, "events/s"); pv > 0 {
-			fmt.Fprintf(&b, "| decode %s ≥ 5× the fastest peer | %.1f× %s | %s |\n", format, us/pv, peer, yes(us/pv >= 5))
+			// Judged per CPU-second when measured: wall clock on a shared
+			// machine mostly measures who else was running.
+			cu, cok := r.get(name("eslkit"), "events/cpu-s")
+			cpeer, cpv := r.bestPeer(name, "events/cpu-s")
+			if cok && cpv > 0 {
+				fmt.Fprintf(&b, "| decode %s ≥ 5× the fastest peer | %.1f× %s per CPU-second (wall clock: %.1f× %s) | %s |\n",
+					format, cu/cpv, cpeer, us/pv, peer, yes(cu/cpv >= 5))
+			} else {
+				fmt.Fprintf(&b, "| decode %s ≥ 5× the fastest peer | %.1f× %s | %s |\n", format, us/pv, peer, yes(us/pv >= 5))
+			}
 		} else {
 			fmt.Fprintf(&b, "| decode %s ≥ 5× the fastest peer | no peer decodes %s | — |\n", format, format)
 		}

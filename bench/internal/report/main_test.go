@@ -21,6 +21,19 @@ BenchmarkAPI/eslgo/callers=64-2        9  100 ns/op  200000 ops/s  300 p50-µs  
 PASS
 `
 
+func TestReportJudgesDecodePerCPUSecond(t *testing.T) {
+	r, err := parse(strings.NewReader(`BenchmarkDecode/eslkit/plain-2 3 1 ns/op 400000 events/cpu-s 300000 events/s 3000 ns/event
+BenchmarkDecode/fsock/plain-2 3 1 ns/op 80000 events/cpu-s 30000 events/s 30000 ns/event
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "| decode plain ≥ 5× the fastest peer | 5.0× fsock per CPU-second (wall clock: 10.0× fsock) | yes |"
+	if md := render(r, "", ""); !strings.Contains(md, want) {
+		t.Fatalf("report lacks %q\n%s", want, md)
+	}
+}
+
 func TestReportMediansRatiosAndTargets(t *testing.T) {
 	r, err := parse(strings.NewReader(sample))
 	if err != nil {
