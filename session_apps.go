@@ -206,12 +206,18 @@ func checkVarName(name string) error {
 }
 
 // Park parks the call (park). It returns once FreeSWITCH accepted the
-// message: a parked call stays there until it is transferred, bridged or
-// hung up, so there is nothing to wait for.
+// message (in static mode, once it was sent: FreeSWITCH would answer only
+// when the park ends): a parked call stays there until it is transferred,
+// bridged or hung up, so there is nothing to wait for.
 func (s *Session) Park(ctx context.Context) error {
 	x, err := s.ExecuteAsync(ctx, "park", "")
 	if err != nil {
 		return err
+	}
+	if !s.Async() {
+		// Static mode: FreeSWITCH answers a sendmsg only when the
+		// application ends, which for park is when the call leaves it.
+		return nil
 	}
 	select {
 	case res := <-x.reply:

@@ -124,12 +124,16 @@ func (l *listener) kill(msg string) {
 // serveInbound runs an accepted inbound connection.
 func (l *listener) serveInbound() {
 	defer l.nc.Close()
+	peer := l.nc.RemoteAddr().String()
 	if !l.sim.allowed(l.nc.RemoteAddr()) {
+		l.sim.log.Info("fsim: connection refused by the ACL", "peer", peer)
 		l.bw.WriteString("Content-Type: text/rude-rejection\nContent-Length: 24\n\n" + rudeRejection)
 		l.writeNotice(noticeGoodbye)
 		l.bw.Flush()
 		return
 	}
+	l.sim.log.Debug("fsim: connection", "peer", peer)
+	defer l.sim.log.Debug("fsim: connection closed", "peer", peer)
 	l.armFirst()
 	l.sim.addListener(l)
 	defer l.sim.removeListener(l)

@@ -52,6 +52,7 @@ func appSocket(c *channel, arg string) {
 	if nc == nil {
 		return
 	}
+	s.log.Debug("fsim: socket application connected", "addr", nc.RemoteAddr().String(), "uuid", c.uuid())
 	l := s.newListener(nc, c)
 	l.async, l.full, l.authed = async, full, true
 	c.attach(l)

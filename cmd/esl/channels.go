@@ -16,13 +16,14 @@ func init() {
 	register(&command{Name: "channels", Summary: "live table of channels and calls (--once [--json] for one snapshot)", Run: runChannels})
 }
 
-// trackedEvents are the events the tracker learns from.
-var trackedEvents = []string{
-	"CHANNEL_CREATE", "CHANNEL_DESTROY", "CHANNEL_STATE", "CHANNEL_CALLSTATE", "CHANNEL_ANSWER",
-	"CHANNEL_HANGUP", "CHANNEL_HANGUP_COMPLETE", "CHANNEL_EXECUTE", "CHANNEL_EXECUTE_COMPLETE",
-	"CHANNEL_BRIDGE", "CHANNEL_UNBRIDGE", "CHANNEL_PARK", "CHANNEL_UNPARK", "CHANNEL_HOLD",
-	"CHANNEL_UNHOLD", "CHANNEL_UUID", "CHANNEL_ORIGINATE", "CHANNEL_OUTGOING", "CHANNEL_PROGRESS",
-	"CHANNEL_PROGRESS_MEDIA",
+// trackedEvents are the events the tracker learns from (track.Events),
+// as the words FreeSWITCH's event command takes.
+func trackedEvents() []string {
+	var names []string
+	for _, n := range track.Events() {
+		names = append(names, string(n))
+	}
+	return names
 }
 
 func runChannels(ctx context.Context, e *env, args []string) int {
@@ -61,13 +62,13 @@ func runChannels(ctx context.Context, e *env, args []string) int {
 		}
 		return printSnapshot(e, tr.Snapshot(), *asJSON, o.NoColor)
 	}
-	if err := l.Event(ctx, trackedEvents); err != nil {
+	if err := l.Event(ctx, trackedEvents()); err != nil {
 		fmt.Fprintln(e.Stderr, "esl:", o.describe(err))
 		return 1
 	}
 	dirty, mark := notify()
 	fed := make(chan error, 1)
-	go func() { fed <- feedTracker(ctx, tr, l, mark) }()
+	go func() { fed <- feedTracker(ctx, tr, l, mark, expireEvery) }()
 	if err := tr.Sync(actx, l); err != nil {
 		fmt.Fprintln(e.Stderr, "esl:", o.describe(err))
 		return 1
@@ -115,25 +116,45 @@ func runChannels(ctx context.Context, e *env, args []string) int {
 	}
 }
 
-// feedTracker applies the link's events to the tracker and resyncs after
-// a reconnect, marking the view dirty on each. It returns when the link
-// is closed, with an error when it went down for good.
-func feedTracker(ctx context.Context, tr *track.Tracker, l link, mark func()) error {
-	for it := range l.Items() {
-		switch {
-		case it.Event != nil:
-			tr.Apply(it.Event)
-			mark()
-		case it.Notice == noticeReconnected:
-			tr.Sync(ctx, l)
-			mark()
-		case it.Down:
-			return errors.New(it.Notice)
+// expireEvery is how often the channel view lets the tracker expire
+// channels whose events stopped without a CHANNEL_DESTROY.
+const expireEvery = 5 * time.Second
+
+// feedTracker applies the link's events to the tracker, resyncs after a
+// reconnect or lost events (the table would otherwise stay wrong), and
+// expires channels whose events stopped every expireEvery, marking the view
+// dirty on each. It returns when the link is closed, with an error when it
+// went down for good.
+func feedTracker(ctx context.Context, tr *track.Tracker, l link, mark func(), expireEvery time.Duration) error {
+	tick := time.NewTicker(expireEvery)
+	defer tick.Stop()
+	items := l.Items()
+	for {
+		select {
+		case it, ok := <-items:
+			if !ok {
+				return nil
+			}
+			switch {
+			case it.Event != nil:
+				tr.Apply(it.Event)
+				mark()
+			case it.Notice == noticeReconnected || it.Lost > 0:
+				tr.Sync(ctx, l)
+				mark()
+			case it.Down:
+				return errors.New(it.Notice)
+			}
+		case <-tick.C:
+			if tr.Expire() > 0 {
+				mark()
+			}
 		}
 	}
-	return nil
 }
 
+// printSnapshot prints one snapshot for --once: JSON for programs, else
+// the same table the live view draws, unclipped (a pipe has no width).
 func printSnapshot(e *env, s track.Snapshot, asJSON, noColour bool) int {
 	if asJSON {
 		b, err := json.MarshalIndent(snapshotJSON(s), "", "  ")

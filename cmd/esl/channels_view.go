@@ -49,6 +49,8 @@ type channelsJSON struct {
 	Answered int            `json:"answered"`
 }
 
+// rowOf flattens a tracked channel for display; its duration runs to now
+// while the channel is up and stops at its hangup.
 func rowOf(c *track.Channel, now time.Time) channelRow {
 	r := channelRow{
 		UUID: c.UniqueID, Name: c.Name, Direction: c.Direction,
@@ -82,6 +84,8 @@ func callee(c *track.Channel) string {
 	return c.CalleeNumber
 }
 
+// snapshotJSON is the --json form of a snapshot. Empty lists are [] rather
+// than null so that jq filters like .channels[] work on an idle system.
 func snapshotJSON(s track.Snapshot) channelsJSON {
 	out := channelsJSON{Channels: []channelRow{}, Calls: []callRow{}, ByState: map[string]int{}, Answered: s.Answered}
 	for i := range s.Channels {

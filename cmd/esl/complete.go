@@ -109,6 +109,9 @@ func completeWordFold(head string, candidates []string) (string, []string) {
 	})
 }
 
+// completeWordWith completes the last word of head from candidates, with
+// match deciding what fits (prefix, or case-insensitive prefix for event
+// names): the shared common prefix and the matches to list.
 func completeWordWith(head string, candidates []string, match func(s, prefix string) bool) (string, []string) {
 	start := strings.LastIndexByte(head, ' ') + 1
 	word := head[start:]

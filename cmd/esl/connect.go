@@ -75,7 +75,6 @@ func (o *connOpts) register(fs *flag.FlagSet) {
 	fs.IntVar(&o.Port, "port", 0, "same as -P")
 	str(&o.Password, "p", "password", "event socket password (default ClueCon, or $ESL_PASSWORD)")
 	str(&o.User, "u", "user", "user@domain for userauth")
-	str(&o.Exec, "x", "execute", "run one api command, print its output and exit")
 	fs.BoolVar(&o.Retry, "r", false, "retry connecting for up to 2 minutes")
 	fs.BoolVar(&o.Retry, "retry", false, "same as -r")
 	fs.BoolVar(&o.Reconnect, "R", false, "reconnect when the connection drops")
@@ -86,9 +85,17 @@ func (o *connOpts) register(fs *flag.FlagSet) {
 	fs.Var(msDuration{&o.ConnectTimeout}, "connect-timeout", "same as -T")
 	fs.StringVar(&o.Profile, "profile", "", "named profile from the config file (also the first argument)")
 	fs.StringVar(&o.Config, "config", "", "config file (default $XDG_CONFIG_HOME/esl/esl.conf, ~/.fs_cli_conf, /etc/fs_cli.conf)")
-	str(&o.LogLevel, "l", "loglevel", "log level the shell asks for (default from the profile, else none)")
 	fs.BoolVar(&o.NoColor, "n", false, "no colours")
 	fs.BoolVar(&o.NoColor, "no-color", false, "same as -n")
+}
+
+// registerShell adds the flags only the shell uses (-x, -l), so that the
+// other subcommands' help does not offer flags they would ignore.
+func (o *connOpts) registerShell(fs *flag.FlagSet) {
+	fs.StringVar(&o.Exec, "x", "", "run one api command, print its output and exit")
+	fs.StringVar(&o.Exec, "execute", "", "same as -x")
+	fs.StringVar(&o.LogLevel, "l", "", "log level the shell asks for (default from the profile, else none)")
+	fs.StringVar(&o.LogLevel, "loglevel", "", "same as -l")
 }
 
 // resolve fills what the command line left out: from the profile (named,

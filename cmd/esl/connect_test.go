@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"io"
@@ -20,6 +21,7 @@ func resolveArgs(t *testing.T, env map[string]string, args ...string) (*connOpts
 	fs.SetOutput(io.Discard)
 	var o connOpts
 	o.register(fs)
+	o.registerShell(fs)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return nil, err
@@ -83,5 +85,16 @@ func TestDescribeHidesPassword(t *testing.T) {
 	}
 	if msg := o.describe(&esl.CommandError{Reply: "-ERR wrong"}); strings.Contains(msg, "wrong") {
 		t.Fatalf("FreeSWITCH's words are still masked: %q", msg)
+	}
+}
+
+// TestShellOnlyFlags: -x and -l belong to the shell; the other
+// subcommands refuse them rather than silently ignore them.
+func TestShellOnlyFlags(t *testing.T) {
+	for _, args := range [][]string{{"events", "-x", "status"}, {"channels", "-l", "debug"}} {
+		code, _, errs := runCLI(t, context.Background(), args...)
+		if code != 2 || !strings.Contains(errs, "flag provided but not defined") {
+			t.Errorf("%q: exit %d, stderr %q", args, code, errs)
+		}
 	}
 }

@@ -223,8 +223,10 @@ func demoRateLine(s *demoStats, rate float64, colour bool) string {
 		parts = append(parts, fmt.Sprintf("%s %d", k, s.calls[k]))
 	}
 	s.mu.Unlock()
-	line := fmt.Sprintf("events/s %6.0f  events %d  calls %d (%s)  ivr sessions %d  failed %d",
-		rate, s.eventsTotal.Load(), s.placed.Load(), strings.Join(parts, ", "), s.ivr.Load(), s.failed.Load())
+	// The long breakdown by kind goes last: on a narrow terminal the line
+	// is cut, and the failure count must stay visible.
+	line := fmt.Sprintf("events/s %.0f  events %d  failed %d  ivr sessions %d  calls %d (%s)",
+		rate, s.eventsTotal.Load(), s.failed.Load(), s.ivr.Load(), s.placed.Load(), strings.Join(parts, ", "))
 	if colour {
 		return colGreen + line + colReset
 	}

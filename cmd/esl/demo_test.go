@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -41,5 +42,25 @@ func TestDemoSummary(t *testing.T) {
 		if sum.Events[n] == 0 {
 			t.Errorf("no %s events: %s", n, out)
 		}
+	}
+}
+
+// TestDemoRateLineOnNarrowScreens: cut to 80 columns, the rate line still
+// shows the rate and the failures; the breakdown by kind gives way.
+func TestDemoRateLineOnNarrowScreens(t *testing.T) {
+	s := &demoStats{calls: map[callKind]int64{}}
+	for _, k := range demoKinds {
+		s.calls[k] = 1234
+	}
+	s.failed.Store(2)
+	s.ivr.Store(7)
+	line := clip(demoRateLine(s, 117, false), 80)
+	for _, want := range []string{"events/s 117", "failed 2", "ivr sessions 7"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("%q lacks %q", line, want)
+		}
+	}
+	if full := demoRateLine(s, 117, false); !strings.Contains(full, "answered 1234") || !strings.Contains(full, "ivr 1234") {
+		t.Errorf("breakdown missing: %q", full)
 	}
 }

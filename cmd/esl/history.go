@@ -31,6 +31,9 @@ type fileHistory struct {
 	lines []string // oldest first
 }
 
+// openHistory loads up to max lines of history from path. A missing or
+// unreadable file gives an empty history: losing history must not stop
+// the shell.
 func openHistory(path string, max int) *fileHistory {
 	h := &fileHistory{path: path, max: max}
 	if path == "" {

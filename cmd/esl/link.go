@@ -40,6 +40,9 @@ type item struct {
 	// Notice is a connection change: "disconnected: …", "reconnected", or
 	// a lost-events gap.
 	Notice string
+	// Lost is, for a gap notice, how many events were lost: whoever keeps
+	// state built from events must reload it.
+	Lost uint64
 	// Down is set with a Notice when the link is gone for good.
 	Down bool
 }

@@ -61,6 +61,9 @@ func permanent(err error) bool {
 	return errors.Is(err, esl.ErrAuthFailed) || errors.Is(err, esl.ErrAccessDenied) || errors.Is(err, esl.ErrNotFreeSWITCH)
 }
 
+// newClientLink wraps a connected client as a link, forwarding its
+// messages (events, logs, notices) to Items; reconnect says whether a lost
+// connection is only a notice or the end of the link.
 func newClientLink(c *esl.Client, reconnect bool) *clientLink {
 	ctx, cancel := context.WithCancel(context.Background())
 	l := &clientLink{c: c, sub: c.Listen(esl.WithLogs()), reconnect: reconnect, items: make(chan item, 64), ctx: ctx, cancel: cancel}
@@ -88,6 +91,7 @@ func (l *clientLink) forward(msgs <-chan esl.Message) {
 			it.Log = &logLine{Level: int(m.Log.Level), UUID: m.Log.UserData, Text: m.Log.Text}
 		case esl.KindGap:
 			it.Notice = fmt.Sprintf("%d events lost here (output too slow)", m.Lost)
+			it.Lost = max(m.Lost, 1)
 		case esl.KindDisconnected:
 			if l.ctx.Err() != nil || errors.Is(m.Err, esl.ErrClosed) {
 				continue

@@ -28,6 +28,7 @@ func runShell(ctx context.Context, e *env, args []string) int {
 	fs := newFlagSet(e, "esl", "usage: esl [shell] [flags] [profile]\n\nThe other commands (events, channels, explain, decode, sim, demo): esl help")
 	var o connOpts
 	o.register(fs)
+	o.registerShell(fs)
 	var quiet bool
 	fs.BoolVar(&quiet, "q", false, "quiet: do not ask for log lines")
 	fs.BoolVar(&quiet, "quiet", false, "same as -q")
@@ -440,6 +441,8 @@ func (s *shell) ok(err error, msg string) {
 	}
 }
 
+// isFormatWord reports whether s is an event format, which fs_cli lets
+// "/event" take before the names (/event json ALL).
 func isFormatWord(s string) bool {
 	switch strings.ToLower(s) {
 	case "plain", "json", "xml":

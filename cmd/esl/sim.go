@@ -42,7 +42,7 @@ func runSim(ctx context.Context, e *env, args []string) int {
 	}
 	opts := fsim.Options{Addr: *listen, Password: *password, SocketAddr: *socketAddr}
 	if *verbose {
-		opts.Logger = slog.New(slog.NewTextHandler(e.Stderr, nil))
+		opts.Logger = slog.New(slog.NewTextHandler(e.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	if *dialplan != "" {
 		f, err := os.Open(*dialplan)

@@ -60,9 +60,13 @@ func TestShellInTerminal(t *testing.T) {
 	tm.waitText(5*time.Second, "channels  chat")
 	tm.keys("C-u")
 	// Without an answer from the server, common commands complete locally.
+	// ("> version" is already on the screen from the first command, so
+	// wait for the line being edited.)
 	tm.text("vers")
 	tm.keys("Tab")
-	tm.waitText(5*time.Second, "> version")
+	tm.waitFor("vers completed to version", 5*time.Second, func(scr string) bool {
+		return strings.HasSuffix(lastLine(scr), "> version")
+	})
 	tm.keys("C-u")
 	askedMu.Lock()
 	if strings.Join(asked, "|") != "uuid_ki|show ch|vers" {

@@ -161,4 +161,11 @@ func (s *tmuxSession) waitText(d time.Duration, want ...string) string {
 	})
 }
 
+// lastLine is the last line of a screen with text on it: in a shell, the
+// line being edited.
+func lastLine(scr string) string {
+	lines := strings.Split(strings.TrimRight(scr, "\n "), "\n")
+	return strings.TrimRight(lines[len(lines)-1], " ")
+}
+
 func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }

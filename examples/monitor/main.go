@@ -55,10 +55,7 @@ func run(ctx context.Context, out io.Writer, args []string) error {
 	// Listen before subscribing so no event is missed.
 	sub := c.Listen()
 	defer sub.Close()
-	if err := c.Subscribe(ctx, "CHANNEL_CREATE", "CHANNEL_DESTROY", "CHANNEL_STATE", "CHANNEL_CALLSTATE",
-		"CHANNEL_ANSWER", "CHANNEL_HANGUP", "CHANNEL_HANGUP_COMPLETE", "CHANNEL_EXECUTE",
-		"CHANNEL_EXECUTE_COMPLETE", "CHANNEL_BRIDGE", "CHANNEL_UNBRIDGE", "CHANNEL_PARK",
-		"CHANNEL_UNPARK", "CHANNEL_HOLD", "CHANNEL_UNHOLD", "CHANNEL_UUID"); err != nil {
+	if err := c.Subscribe(ctx, track.Events()...); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "monitoring %s\n", *addr)
