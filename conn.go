@@ -17,7 +17,8 @@ package esl
 //	    (so FIFO order is wire order), and waits for the next command/reply
 //	    or api/response. rep.err() turns "-ERR …" into a *CommandError. If
 //	    ctx ends first the waiter is abandoned: the reader still pops it and
-//	    drops its reply, so no other caller ever gets it. If the connection
+//	    drops its reply, so no other caller ever gets it (a reply that had
+//	    already arrived when ctx ended is returned). If the connection
 //	    ends, every waiter gets a *DisconnectError (errors.Is ErrDisconnected).
 //
 //	c.send(cmd)   queues a command whose reply is consumed and discarded;
@@ -228,15 +229,31 @@ func (c *conn) roundTrip(ctx context.Context, cmd *command) (*reply, error) {
 	}
 	select {
 	case res := <-w.ch:
-		w.line = ""
-		waiterPool.Put(w)
-		return res.rep, res.err
+		return w.take(res)
 	case <-ctx.Done():
+		// A reply that already arrived wins over the ended context: select
+		// picks at random when both are ready, and a caller must not be
+		// told "context canceled" for a command FreeSWITCH carried out.
+		// This matters most to a Session, whose context the reader cancels
+		// on CHANNEL_HANGUP, which follows right after the +OK of the
+		// hangup that caused it.
+		select {
+		case res := <-w.ch:
+			return w.take(res)
+		default:
+		}
+		// From here a late reply is dropped by the reader (deliverReply).
 		w.abandoned.Store(true)
-		// The reply may have raced in; it is dropped either way so that
-		// the caller sees one consistent outcome.
 		return nil, ctx.Err()
 	}
+}
+
+// take returns a received result and recycles w: once its result was sent
+// the reader is done with it.
+func (w *waiter) take(res result) (*reply, error) {
+	w.line = ""
+	waiterPool.Put(w)
+	return res.rep, res.err
 }
 
 // send queues cmd and discards its reply. It never blocks.

@@ -154,7 +154,7 @@ func handshakeErr(step string, ctx context.Context, err error) error {
 // variable_*). The Server already did this once before the handler ran;
 // calling it again refreshes ChannelData with the channel's current state.
 func (s *Session) Connect(ctx context.Context) (*Event, error) {
-	rep, err := s.roundTrip(ctx, &command{line: "connect"})
+	rep, err := s.c.roundTrip(ctx, &command{line: "connect"})
 	if err != nil {
 		return nil, err
 	}
@@ -346,7 +346,7 @@ func (s *Session) close() {
 // needs "full" and got "-ERR command not found" gets an error matching
 // ErrNotFull.
 func (s *Session) do(ctx context.Context, cmd *command, needsFull bool) (*reply, error) {
-	rep, err := s.roundTrip(ctx, cmd)
+	rep, err := s.c.roundTrip(ctx, cmd)
 	if err != nil {
 		return nil, err
 	}

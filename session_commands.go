@@ -165,7 +165,7 @@ func (s *Session) GetVar(ctx context.Context, name string) (string, error) {
 	if err := checkWord("variable name", name); err != nil {
 		return "", err
 	}
-	rep, err := s.roundTrip(ctx, &command{line: "getvar " + name})
+	rep, err := s.c.roundTrip(ctx, &command{line: "getvar " + name})
 	if err != nil {
 		return "", err
 	}
