@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -22,19 +21,11 @@ func init() {
 // ends the output with the frames before it and the offset and reason on
 // stderr, exit status 1.
 func runDecode(ctx context.Context, e *env, args []string) int {
-	fs := flag.NewFlagSet("esl decode", flag.ContinueOnError)
-	fs.SetOutput(e.Stderr)
+	fs := newFlagSet(e, "esl decode", "usage: esl decode [--format json|text] [FILE]   (stdin when FILE is absent or -)")
 	format := fs.String("format", "json", "json (events as FreeSWITCH's JSON event object, other frames as their headers plus _body) or text")
-	fs.Usage = func() {
-		fmt.Fprintln(e.Stderr, "usage: esl decode [--format json|text] [FILE]   (stdin when FILE is absent or -)\n\nflags:")
-		fs.PrintDefaults()
-	}
-	pos, err := parseArgs(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
-	if err != nil {
-		return 2
+	pos, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
 	}
 	if *format != "json" && *format != "text" {
 		fmt.Fprintf(e.Stderr, "esl decode: unknown format %q (json or text)\n", *format)
