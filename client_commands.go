@@ -133,13 +133,13 @@ func (c *Client) subscribe(ctx context.Context, events []EventName, subclasses [
 	if err != nil {
 		return err
 	}
-	if _, _, err := c.do(ctx, cmd); err != nil {
-		return err
+	cmd.onOK = func() {
+		c.mu.Lock()
+		c.st.subscribed(names, subclasses)
+		c.mu.Unlock()
 	}
-	c.mu.Lock()
-	c.st.subscribed(names, subclasses)
-	c.mu.Unlock()
-	return nil
+	_, _, err = c.do(ctx, cmd)
+	return err
 }
 
 // Unsubscribe removes event names (`nixevent NAME…`). Removing one name

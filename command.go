@@ -17,6 +17,12 @@ type command struct {
 	// secret marks a line that must never be logged or put in an error
 	// (auth, userauth).
 	secret bool
+	// onOK runs on the reader goroutine when FreeSWITCH accepts the
+	// command (a +OK command/reply), before its caller wakes and even if the
+	// caller gave up. State that decides how later events are delivered
+	// (subscriptions) must change exactly at the reply's place in the
+	// stream: an event right behind the +OK is already subject to it.
+	onOK func()
 }
 
 // validate refuses the command before anything is written: CR or LF in the

@@ -62,6 +62,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -148,6 +149,7 @@ type waiter struct {
 	cmd       string      // name for errors; "" means derive it from line
 	line      string
 	secret    bool
+	onOK      func()
 	abandoned atomic.Bool
 }
 
@@ -155,7 +157,7 @@ var waiterPool = sync.Pool{New: func() any { return &waiter{ch: make(chan result
 
 func newWaiter(cmd *command) *waiter {
 	w := waiterPool.Get().(*waiter)
-	w.cmd, w.line, w.secret = "", cmd.line, cmd.secret
+	w.cmd, w.line, w.secret, w.onOK = "", cmd.line, cmd.secret, cmd.onOK
 	w.abandoned.Store(false)
 	return w
 }
@@ -391,6 +393,9 @@ func (c *conn) deliverReply(ct string, f *wire.Frame) {
 	if w == nil {
 		c.log.Warn("esl: reply without a pending command dropped", "content_type", ct, "reply_text", f.Headers.Get("Reply-Text"))
 		return
+	}
+	if w.onOK != nil && ct == wire.TypeCommandReply && strings.HasPrefix(f.Headers.Get("Reply-Text"), "+OK") {
+		w.onOK()
 	}
 	if w.abandoned.Load() {
 		return

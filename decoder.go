@@ -29,8 +29,8 @@ func (f *Frame) Get(name string) string { return wire.Headers(f.Headers).Get(nam
 // DecoderLimits bound what a Decoder accepts. Zero fields take the
 // defaults: 1 MiB of header block and 16 MiB of body (libesl's own limit).
 type DecoderLimits struct {
-	MaxHeaderBytes int
-	MaxBodyBytes   int
+	MaxHeaderBytes int // longest frame header block, in bytes
+	MaxBodyBytes   int // longest frame body (Content-Length), in bytes
 }
 
 // Decoder reads the frames of a server→client ESL byte stream (what

@@ -26,11 +26,12 @@ var (
 // EventError reports an event frame whose body does not decode. The stream
 // itself is intact: a Decoder continues with the next frame.
 type EventError struct {
-	Offset      int64 // byte offset of the frame in the stream, or -1
-	ContentType string
-	Err         error
+	Offset      int64  // byte offset of the frame in the stream, or -1
+	ContentType string // the frame's Content-Type, e.g. "text/event-json"
+	Err         error  // why the body did not decode (errors.Is ErrMalformedEvent, …)
 }
 
+// Error says where the bad event was, its content type and why it failed.
 func (e *EventError) Error() string {
 	if e.Offset < 0 {
 		return fmt.Sprintf("esl: decoding %s event: %v", e.ContentType, e.Err)
@@ -38,4 +39,5 @@ func (e *EventError) Error() string {
 	return fmt.Sprintf("esl: at byte %d decoding %s event: %v", e.Offset, e.ContentType, e.Err)
 }
 
+// Unwrap returns the decoding error, so errors.Is/As reach it.
 func (e *EventError) Unwrap() error { return e.Err }

@@ -56,6 +56,7 @@ type CommandError struct {
 	Reply string
 }
 
+// Error says which command failed and FreeSWITCH's reply.
 func (e *CommandError) Error() string {
 	return fmt.Sprintf("esl: %s: %s", e.Command, strings.TrimRight(e.Reply, "\n"))
 }
@@ -87,6 +88,7 @@ type ArgumentError struct {
 	Reason string
 }
 
+// Error names the refused argument and why.
 func (e *ArgumentError) Error() string {
 	return "esl: invalid " + e.What + ": " + e.Reason
 }
@@ -118,6 +120,7 @@ const (
 	ReasonRejected
 )
 
+// String returns a short lower-case description, as used in error texts.
 func (r DisconnectReason) String() string {
 	switch r {
 	case ReasonClosed:
@@ -142,6 +145,7 @@ func (r DisconnectReason) String() string {
 // ErrDisconnected) is true for it, and Unwrap exposes the cause (a network
 // error, a *wire.FrameError, ErrClosed, …).
 type DisconnectError struct {
+	// Reason says how the connection ended.
 	Reason DisconnectReason
 	// Notice is the body of the disconnect notice (ReasonNotice), e.g.
 	// "Disconnected, goodbye.\nSee you at ClueCon! http://www.cluecon.com/\n".
@@ -153,6 +157,8 @@ type DisconnectError struct {
 	Err error
 }
 
+// Error says how the connection ended, with the notice text and the cause
+// when there are any.
 func (e *DisconnectError) Error() string {
 	var b strings.Builder
 	b.WriteString("esl: disconnected: ")
@@ -171,6 +177,7 @@ func (e *DisconnectError) Error() string {
 // Is makes errors.Is(err, ErrDisconnected) true.
 func (e *DisconnectError) Is(target error) bool { return target == ErrDisconnected }
 
+// Unwrap returns the underlying cause, so errors.Is/As reach it.
 func (e *DisconnectError) Unwrap() error { return e.Err }
 
 // argErr builds an *ArgumentError.

@@ -8,15 +8,15 @@ import (
 
 // Content types of the frames FreeSWITCH sends.
 const (
-	ContentAuthRequest      = wire.TypeAuthRequest
-	ContentCommandReply     = wire.TypeCommandReply
-	ContentAPIResponse      = wire.TypeAPIResponse
-	ContentEventPlain       = wire.TypeEventPlain
-	ContentEventJSON        = wire.TypeEventJSON
-	ContentEventXML         = wire.TypeEventXML
-	ContentLogData          = wire.TypeLogData
-	ContentDisconnectNotice = wire.TypeDisconnectNotice
-	ContentRudeRejection    = wire.TypeRudeRejection
+	ContentAuthRequest      = wire.TypeAuthRequest      // the greeting: send auth (inbound)
+	ContentCommandReply     = wire.TypeCommandReply     // reply to a command; Reply-Text says +OK/-ERR
+	ContentAPIResponse      = wire.TypeAPIResponse      // reply to api; the body is the output
+	ContentEventPlain       = wire.TypeEventPlain       // an event in the plain format
+	ContentEventJSON        = wire.TypeEventJSON        // an event in the json format
+	ContentEventXML         = wire.TypeEventXML         // an event in the xml format
+	ContentLogData          = wire.TypeLogData          // a log line (after the log command)
+	ContentDisconnectNotice = wire.TypeDisconnectNotice // FreeSWITCH ends or lingers the connection
+	ContentRudeRejection    = wire.TypeRudeRejection    // the peer's address is not allowed (ACL)
 )
 
 // ParseEvent decodes the body of an event frame whose Content-Type is

@@ -13,6 +13,7 @@ import "context"
 // s.Resume, from where the call was). A panic in ServeESL is recovered and
 // logged, and only that connection is closed.
 type Handler interface {
+	// ServeESL handles the call on s until it returns or ctx ends.
 	ServeESL(ctx context.Context, s *Session)
 }
 

@@ -13,15 +13,15 @@ type LogLevel int
 
 // FreeSWITCH's log levels.
 const (
-	LogDisable LogLevel = -1
-	LogConsole LogLevel = 0
-	LogAlert   LogLevel = 1
-	LogCrit    LogLevel = 2
-	LogErr     LogLevel = 3
-	LogWarning LogLevel = 4
-	LogNotice  LogLevel = 5
-	LogInfo    LogLevel = 6
-	LogDebug   LogLevel = 7
+	LogDisable LogLevel = -1 // no log lines ("log DISABLE" stops them)
+	LogConsole LogLevel = 0  // CONSOLE: always shown
+	LogAlert   LogLevel = 1  // ALERT: action needed now
+	LogCrit    LogLevel = 2  // CRIT: critical conditions
+	LogErr     LogLevel = 3  // ERR: errors
+	LogWarning LogLevel = 4  // WARNING: warnings
+	LogNotice  LogLevel = 5  // NOTICE: normal but significant
+	LogInfo    LogLevel = 6  // INFO: informational
+	LogDebug   LogLevel = 7  // DEBUG: everything
 )
 
 var logLevelNames = [...]string{"CONSOLE", "ALERT", "CRIT", "ERR", "WARNING", "NOTICE", "INFO", "DEBUG"}
@@ -60,13 +60,14 @@ func ParseLogLevel(s string) (LogLevel, bool) {
 // LogRecord is one log/data frame: a FreeSWITCH log line and where it
 // came from.
 type LogRecord struct {
+	// Level is the line's severity (Log-Level).
 	Level LogLevel
 	// TextChannel is 0 (log), 1 (clean: no prefix in Text), 2 (event) or
 	// 3 (session: UserData is the channel UUID).
 	TextChannel int
-	File        string
-	Func        string
-	Line        int
+	File        string // source file that logged (Log-File)
+	Func        string // function that logged (Log-Func)
+	Line        int    // source line that logged (Log-Line)
 	// UserData is the session UUID for channel logs, "" otherwise.
 	UserData string
 	// Text is the formatted line as FreeSWITCH printed it, usually ending

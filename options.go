@@ -12,6 +12,7 @@ import (
 // ContextDialer makes network connections; *net.Dialer is one, and so is
 // anything that tunnels (SSH, a proxy).
 type ContextDialer interface {
+	// DialContext connects to address on network, giving up when ctx ends.
 	DialContext(ctx context.Context, network, address string) (net.Conn, error)
 }
 
@@ -21,18 +22,18 @@ type EventFormat string
 
 // The three event formats of the event command.
 const (
-	FormatPlain EventFormat = "plain"
-	FormatJSON  EventFormat = "json"
-	FormatXML   EventFormat = "xml"
+	FormatPlain EventFormat = "plain" // text/event-plain: URL-encoded headers (FreeSWITCH's default)
+	FormatJSON  EventFormat = "json"  // text/event-json: one JSON object
+	FormatXML   EventFormat = "xml"   // text/event-xml: an <event> document
 )
 
 // Defaults for Dial.
 const (
-	DefaultPassword     = "ClueCon"
-	DefaultDialTimeout  = 10 * time.Second
-	DefaultWriteTimeout = 30 * time.Second
-	DefaultBackoffMin   = 100 * time.Millisecond
-	DefaultBackoffMax   = 30 * time.Second
+	DefaultPassword     = "ClueCon"              // event_socket.conf.xml's shipped password
+	DefaultDialTimeout  = 10 * time.Second       // connect and authenticate, per attempt
+	DefaultWriteTimeout = 30 * time.Second       // one flush of queued commands
+	DefaultBackoffMin   = 100 * time.Millisecond // first wait between reconnect attempts
+	DefaultBackoffMax   = 30 * time.Second       // longest wait between reconnect attempts
 )
 
 // Option configures Dial.

@@ -27,6 +27,7 @@ type HangupError struct {
 	Event *Event
 }
 
+// Error says the channel hung up, with the cause when known.
 func (e *HangupError) Error() string {
 	if e.Cause == "" {
 		return "esl: channel hung up"

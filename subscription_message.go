@@ -27,6 +27,7 @@ const (
 	KindLinger
 )
 
+// String returns the kind's lower-case name, e.g. "event" or "gap".
 func (k MessageKind) String() string {
 	switch k {
 	case KindEvent:
@@ -48,9 +49,13 @@ func (k MessageKind) String() string {
 // Message is one item of a subscription's stream: an event, a log line,
 // a gap marker or a connection notice, in the order they happened.
 type Message struct {
-	Kind  MessageKind
+	// Kind says which of the other fields are set.
+	Kind MessageKind
+	// Event is the event (KindEvent), or the linger notice's headers
+	// (KindLinger).
 	Event *Event
-	Log   *LogRecord
+	// Log is the log line (KindLog).
+	Log *LogRecord
 	// Lost is the number of messages dropped just before this point
 	// (KindGap).
 	Lost uint64

@@ -27,8 +27,8 @@ const (
 
 // Defaults for subscriptions.
 const (
-	DefaultBufferSize = 4096
-	DefaultBlockLimit = 5 * time.Second
+	DefaultBufferSize = 4096            // messages buffered per subscription
+	DefaultBlockLimit = 5 * time.Second // Block's wait for room for one message
 )
 
 // SubscribeOption configures a Subscription.

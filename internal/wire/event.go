@@ -12,8 +12,8 @@ import (
 // <headers> of xml) is not a header; a Content-Length that the event really
 // carries (sendevent echoes the client's) is.
 type Event struct {
-	Headers Headers
-	Body    string
+	Headers Headers // the event's headers, values decoded
+	Body    string  // the event's body (e.g. an api command's output), or ""
 	// HasBody records that the event carries a body even when it is empty.
 	// Only JSON tells the difference (FreeSWITCH writes "_body":"" for
 	// such an event), so AppendJSON honours it and the other encoders,
@@ -27,10 +27,10 @@ type Event struct {
 // never scans them). Header(i) gives the i-th header as a Header. A
 // Compact is immutable once built.
 type Compact struct {
-	Data   string
-	Spans  []Span
+	Data   string   // every name and scalar value, back to back
+	Spans  []Span   // one per header, in wire order, pointing into Data
 	Arrays []string // the values of array headers, referenced by their Span
-	Body   string
+	Body   string   // the event's body, or ""
 	// HasBody is as in Event.
 	HasBody bool
 }
@@ -40,8 +40,8 @@ type Compact struct {
 // Data[ValueStart:ValueEnd]; an array header has ValueEnd < 0 and its
 // -ValueEnd-1 values are Arrays[ValueStart:].
 type Span struct {
-	NameStart, NameEnd   int32
-	ValueStart, ValueEnd int32
+	NameStart, NameEnd   int32 // the name is Data[NameStart:NameEnd]
+	ValueStart, ValueEnd int32 // the value, or the array's place (see above)
 }
 
 // Len returns the number of headers.

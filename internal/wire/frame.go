@@ -11,14 +11,14 @@ import (
 // Default limits. The body limit is libesl's own; the header limit is large
 // enough for an outbound connect reply carrying every channel variable.
 const (
-	DefaultMaxHeaderBytes = 1 << 20
-	DefaultMaxBodyBytes   = 16 << 20
+	DefaultMaxHeaderBytes = 1 << 20  // 1 MiB of header block
+	DefaultMaxBodyBytes   = 16 << 20 // 16 MiB of body
 )
 
 // Limits bound what a Reader accepts. Zero fields take the defaults.
 type Limits struct {
-	MaxHeaderBytes int
-	MaxBodyBytes   int
+	MaxHeaderBytes int // longest header block, in bytes
+	MaxBodyBytes   int // longest body (Content-Length), in bytes
 }
 
 func (l Limits) withDefaults() Limits {
@@ -33,15 +33,15 @@ func (l Limits) withDefaults() Limits {
 
 // Content types FreeSWITCH sends.
 const (
-	TypeAuthRequest      = "auth/request"
-	TypeCommandReply     = "command/reply"
-	TypeAPIResponse      = "api/response"
-	TypeEventPlain       = "text/event-plain"
-	TypeEventJSON        = "text/event-json"
-	TypeEventXML         = "text/event-xml"
-	TypeLogData          = "log/data"
-	TypeDisconnectNotice = "text/disconnect-notice"
-	TypeRudeRejection    = "text/rude-rejection"
+	TypeAuthRequest      = "auth/request"           // the inbound greeting
+	TypeCommandReply     = "command/reply"          // reply to a command (Reply-Text)
+	TypeAPIResponse      = "api/response"           // reply to api (output in the body)
+	TypeEventPlain       = "text/event-plain"       // event, plain format
+	TypeEventJSON        = "text/event-json"        // event, json format
+	TypeEventXML         = "text/event-xml"         // event, xml format
+	TypeLogData          = "log/data"               // a log line
+	TypeDisconnectNotice = "text/disconnect-notice" // disconnect or linger notice
+	TypeRudeRejection    = "text/rude-rejection"    // refused by the ACL
 )
 
 // IsEvent reports whether contentType is one of the three event types.
@@ -53,8 +53,8 @@ func IsEvent(contentType string) bool {
 // Content-Length, exactly that many bytes of body. Header values are
 // percent-decoded, as libesl does for every message.
 type Frame struct {
-	Headers Headers
-	Body    []byte
+	Headers Headers // the header block, in wire order
+	Body    []byte  // Content-Length bytes, or nil
 }
 
 // ContentType returns the frame's Content-Type header.

@@ -5,9 +5,9 @@ package wire
 // is "ARRAY::v1|:v2") keeps all its values in Array, and Value holds the
 // first of them so that a plain lookup still sees something sensible.
 type Header struct {
-	Name  string
-	Value string
-	Array []string
+	Name  string   // as sent, case preserved
+	Value string   // decoded; the first element for an array header
+	Array []string // every element of an array header, nil otherwise
 }
 
 // Values returns every value of h: the elements of an array header, or its
