@@ -72,6 +72,16 @@ type channel struct {
 	watch   []*listener
 	divert  map[*listener]bool
 	hupSent bool
+
+	calleeUpdate *[2]string // display update (name, number) not yet taken
+}
+
+// takeCalleeUpdateLocked applies a pending display update (c.mu held).
+func (c *channel) takeCalleeUpdateLocked() {
+	if u := c.calleeUpdate; u != nil {
+		c.prof.calleeName, c.prof.calleeNumber = u[0], u[1]
+		c.calleeUpdate = nil
+	}
 }
 
 type transferReq struct{ dest, context string }
@@ -322,6 +332,7 @@ func (c *channel) waitFor(d time.Duration, cond func() bool) bool {
 			c.mu.Unlock()
 			return false
 		}
+		c.takeCalleeUpdateLocked()
 		if closing {
 			// The simulator is closing: whatever this thread waits for may
 			// never come; hang up so every loop above ends.

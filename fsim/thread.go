@@ -347,6 +347,7 @@ func (c *channel) hangupStates() {
 	c.enter(csHangup)
 	c.setCallState(ccsHangup)
 	c.mu.Lock()
+	c.takeCalleeUpdateLocked()
 	peer, cause := c.peer, c.cause
 	startPeer := c.onConsume
 	c.onConsume = nil
