@@ -311,6 +311,7 @@ func (c *channel) waitFor(d time.Duration, cond func() bool) bool {
 		})
 		defer t.Stop()
 	}
+	closing := false
 	c.mu.Lock()
 	for {
 		if cond() {
@@ -321,12 +322,30 @@ func (c *channel) waitFor(d time.Duration, cond func() bool) bool {
 			c.mu.Unlock()
 			return false
 		}
+		if closing {
+			// The simulator is closing: whatever this thread waits for may
+			// never come; hang up so every loop above ends.
+			c.mu.Unlock()
+			c.hangup("SYSTEM_SHUTDOWN")
+			return false
+		}
 		c.pending = false
 		c.sleeping = true
 		c.mu.Unlock()
 		c.sim.sched.leave()
-		<-c.wake
-		c.mu.Lock()
+		select {
+		case <-c.wake:
+			c.mu.Lock()
+		case <-c.sim.closing:
+			c.mu.Lock()
+			if c.sleeping {
+				c.sleeping = false
+				c.sim.sched.enter()
+			} else {
+				<-c.wake // poke counted us and sent under c.mu: take it
+			}
+			closing = true
+		}
 	}
 }
 

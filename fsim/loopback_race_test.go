@@ -91,3 +91,48 @@ func TestLoopbackBLegHangupEndsALeg(t *testing.T) {
 		t.Fatal("Close did not return")
 	}
 }
+
+// TestCloseMidOriginate closes the simulator while loopback calls are
+// still being set up: Close must end every leg (including B legs whose A
+// leg hung up before starting them) and return without timing out.
+func TestCloseMidOriginate(t *testing.T) {
+	s := New(Options{HeartbeatInterval: -1, MaxSessions: 100000})
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for range 200 {
+		s.BgAPI("originate loopback/8888/default &park")
+	}
+	s.API("hupall")
+	for range 50 {
+		s.BgAPI("originate loopback/8888/default &park")
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if left := s.liveChannels(); len(left) != 0 {
+		t.Fatalf("%d channels left after Close, first %s", len(left), left[0].name)
+	}
+}
+
+// TestCloseWithPeerThatDoesNotRead: an inbound client subscribed to every
+// event that never reads must not keep Close from returning.
+func TestCloseWithPeerThatDoesNotRead(t *testing.T) {
+	s := New(Options{HeartbeatInterval: -1, MaxSessions: 100000})
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	c := authed(t, s)
+	if r := c.reply("event plain ALL"); r != "+OK event listener enabled plain" {
+		t.Fatal(r)
+	}
+	// Far more than the socket buffers take: the connection thread ends
+	// up blocked writing.
+	big := strings.Repeat("x", 60000)
+	for range 400 {
+		s.InjectEvent("CUSTOM", "fsim::flood", nil, big)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -65,6 +65,7 @@ func appSocket(c *channel, arg string) {
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
+		defer s.forgetConn(l)
 		defer s.removeListener(l)
 		defer nc.Close()
 		l.run()
