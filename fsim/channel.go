@@ -545,11 +545,16 @@ func (c *channel) profileLocked(e *event, p string, pr *profile, own bool) {
 }
 
 // dataEvent is the CHANNEL_DATA event (connect reply, uuid_dump): unique
-// headers, with the profile under prefix.
+// headers. A prefix other than "Caller" (the connect reply's "Channel")
+// puts the caller profile under that prefix first, then the channel data
+// with its usual Caller-* block, as the outbound-7777 capture shows.
 func (c *channel) dataEvent(o origin, prefix string) *event {
 	e := c.sim.newEvent(evChannelData, "", o)
 	c.mu.Lock()
-	c.basicDataLocked(e, prefix)
+	if prefix != "Caller" && c.prof.uuid != "" {
+		c.profileLocked(e, prefix, &c.prof, true)
+	}
+	c.basicDataLocked(e, "Caller")
 	c.mu.Unlock()
 	for _, kv := range c.vars.all() {
 		e.set("variable_"+kv.name, kv.value)
