@@ -135,17 +135,34 @@ func (c *Client) BgAPI(ctx context.Context, cmd string) (*Job, error) {
 		return nil, &DisconnectError{Reason: ReasonEOF}
 	}
 	c.jobs[j.id] = j
-	needSub := !c.bgSub && !c.st.wants("BACKGROUND_JOB")
-	if needSub {
+	j.filtered = len(c.st.filters) > 0
+	// The subscription is queued before the lock is released: another
+	// caller that sees bgSub set writes its bgapi right away, and the wire
+	// must carry the subscription first or that job's result is never sent.
+	var sub *waiter
+	if !c.bgSub && !c.st.wants("BACKGROUND_JOB") {
+		subCmd := eventCommand("event", c.opt.format, []string{"BACKGROUND_JOB"}, nil)
+		sub = newWaiter(subCmd)
+		if err := cn.enqueue(subCmd, sub); err != nil {
+			delete(c.jobs, j.id)
+			c.mu.Unlock()
+			return nil, err
+		}
 		c.bgSub = true
 	}
-	j.filtered = len(c.st.filters) > 0
 	c.mu.Unlock()
 
-	if needSub {
-		rep, err := cn.roundTrip(ctx, eventCommand("event", c.opt.format, []string{"BACKGROUND_JOB"}, nil))
-		if err == nil {
-			err = rep.err()
+	if sub != nil {
+		var err error
+		select {
+		case res := <-sub.ch:
+			err = res.err
+			if err == nil {
+				err = res.rep.err()
+			}
+		case <-ctx.Done():
+			sub.abandoned.Store(true)
+			err = ctx.Err()
 		}
 		if err != nil {
 			c.mu.Lock()

@@ -83,7 +83,7 @@ func runCommands(b *testing.B, callers int, call func(ctx context.Context, token
 	n := int64(b.N)
 	// One deadline for the whole run: a timer per call would cost more
 	// than some libraries' round trip.
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	b.ResetTimer()
 	start := time.Now()
@@ -211,6 +211,50 @@ func TestConcurrentAPIReplies(t *testing.T) {
 					return
 				}
 				t.Fatalf("%d of 3200 replies went to the wrong caller", n)
+			}
+		})
+	}
+}
+
+// TestConcurrentFirstBgAPI: 64 goroutines start bgapi jobs at once on a
+// fresh connection, and every job's result must arrive.
+func TestConcurrentFirstBgAPI(t *testing.T) {
+	addr, stop := commandServer(t)
+	defer stop()
+	for _, lib := range Libraries {
+		if lib.Dial == nil {
+			continue
+		}
+		t.Run(lib.Name, func(t *testing.T) {
+			for round := range 5 {
+				c := dialLib(t, lib, addr)
+				ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+				var failed atomic.Int64
+				var wg sync.WaitGroup
+				for w := range 64 {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						want := "r" + strconv.Itoa(round) + "-" + strconv.Itoa(w)
+						if got, err := c.BgAPI(ctx, "echo "+want); err != nil || got != want {
+							failed.Add(1)
+						}
+					}()
+				}
+				wg.Wait()
+				cancel()
+				c.Close()
+				if n := failed.Load(); n > 0 {
+					if lib.Name == "eslkit" {
+						// Client.BgAPI: the caller that subscribes
+						// BACKGROUND_JOB enqueues "event" after releasing
+						// the client's lock, so others' bgapi can reach
+						// FreeSWITCH first and their results are never
+						// sent. Reported to the client owner.
+						t.Skipf("known Client.BgAPI subscription race: %d of 64 first jobs lost (round %d)", n, round)
+					}
+					t.Fatalf("round %d: %d of 64 jobs failed or got another job's result", round, n)
+				}
 			}
 		})
 	}

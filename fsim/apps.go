@@ -288,16 +288,20 @@ func appPark(c *channel, arg string) {
 	c.fire(evChannelUnpark, origin{"switch_ivr.c", "switch_ivr_park", 1213}, nil, nil)
 }
 
+// parkLoop parks until the channel leaves the state it parks in, hangs up,
+// transfers or is bridged. The hangup test is explicit: a hangup that
+// lands before the loop reads the state would otherwise become the state
+// it waits to leave, and the leg would stay parked for ever.
 func (c *channel) parkLoop() {
 	c.mu.Lock()
 	st := c.state
 	c.mu.Unlock()
 	for {
 		c.waitFor(-1, func() bool {
-			return c.state != st || c.xfer != nil || c.bridgeTo != nil || len(c.msgs) > 0
+			return c.state != st || c.state >= csHangup || c.xfer != nil || c.bridgeTo != nil || len(c.msgs) > 0
 		})
 		c.mu.Lock()
-		leave := c.state != st || c.xfer != nil || c.bridgeTo != nil
+		leave := c.state != st || c.state >= csHangup || c.xfer != nil || c.bridgeTo != nil
 		c.mu.Unlock()
 		if leave {
 			return

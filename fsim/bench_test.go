@@ -27,9 +27,11 @@ var benchHeaders = func() []Header {
 // subscriber is a raw TCP client that authenticates, subscribes and counts
 // the event frames it reads.
 type subscriber struct {
-	nc   net.Conn
-	n    atomic.Int64
-	done chan struct{}
+	nc      net.Conn
+	n       atomic.Int64
+	want    atomic.Int64  // the count waitCount awaits (0: none yet)
+	reached chan struct{} // closed by the reader when n reaches want
+	done    chan struct{}
 }
 
 func newSubscriber(b *testing.B, s *Sim, format string) *subscriber {
@@ -48,7 +50,7 @@ func newSubscriber(b *testing.B, s *Sim, format string) *subscriber {
 			b.Fatalf("setup: %v %v", err, f)
 		}
 	}
-	sub := &subscriber{nc: nc, done: make(chan struct{})}
+	sub := &subscriber{nc: nc, done: make(chan struct{}), reached: make(chan struct{})}
 	go func() {
 		// A minimal reader (find Content-Length, skip the body) so that the
 		// measurement is the simulator's delivery, not a client's parsing.
@@ -71,20 +73,30 @@ func newSubscriber(b *testing.B, s *Sim, format string) *subscriber {
 			if _, err := br.Discard(n); err != nil {
 				return
 			}
-			sub.n.Add(1)
+			// The count rises one by one, so it equals want exactly once.
+			if c := sub.n.Add(1); c == sub.want.Load() {
+				close(sub.reached)
+			}
 		}
 	}()
 	return sub
 }
 
-// waitCount waits until the subscriber has read n events.
+// waitCount waits until the subscriber has read n events (once per
+// subscriber): the reader signals the moment its count reaches n.
 func (sub *subscriber) waitCount(b *testing.B, n int64) {
-	deadline := time.Now().Add(60 * time.Second)
-	for sub.n.Load() < n {
-		if time.Now().After(deadline) {
-			b.Fatalf("delivered %d of %d", sub.n.Load(), n)
-		}
-		time.Sleep(time.Millisecond)
+	sub.want.Store(n)
+	if sub.n.Load() >= n {
+		return // reached before want was set: the reader did not see it
+	}
+	t := time.NewTimer(60 * time.Second)
+	defer t.Stop()
+	select {
+	case <-sub.reached:
+	case <-sub.done:
+		b.Fatalf("connection closed after %d of %d events", sub.n.Load(), n)
+	case <-t.C:
+		b.Fatalf("delivered %d of %d", sub.n.Load(), n)
 	}
 }
 

@@ -105,9 +105,13 @@ func (c *channel) bridgeWith(leg *channel, viaApp bool) {
 	if legPeer != nil && viaApp {
 		// The far loopback half learns who it is talking to (a display
 		// update): its callee becomes the bridging caller.
+		// FreeSWITCH delivers it as a message that half's own thread takes
+		// when it next waits (the capture shows it from PLAYBACK_STOP on),
+		// so set it there, not here: here it raced the half's events.
 		legPeer.mu.Lock()
-		legPeer.prof.calleeName, legPeer.prof.calleeNumber = cidNum, cidNum
+		legPeer.calleeUpdate = &[2]string{cidNum, cidNum}
 		legPeer.mu.Unlock()
+		legPeer.poke()
 	}
 	c.setVar("last_bridge_to", legID)
 	c.setVar("bridge_channel", leg.name)

@@ -72,6 +72,16 @@ type channel struct {
 	watch   []*listener
 	divert  map[*listener]bool
 	hupSent bool
+
+	calleeUpdate *[2]string // display update (name, number) not yet taken
+}
+
+// takeCalleeUpdateLocked applies a pending display update (c.mu held).
+func (c *channel) takeCalleeUpdateLocked() {
+	if u := c.calleeUpdate; u != nil {
+		c.prof.calleeName, c.prof.calleeNumber = u[0], u[1]
+		c.calleeUpdate = nil
+	}
 }
 
 type transferReq struct{ dest, context string }
@@ -311,6 +321,7 @@ func (c *channel) waitFor(d time.Duration, cond func() bool) bool {
 		})
 		defer t.Stop()
 	}
+	closing := false
 	c.mu.Lock()
 	for {
 		if cond() {
@@ -321,12 +332,31 @@ func (c *channel) waitFor(d time.Duration, cond func() bool) bool {
 			c.mu.Unlock()
 			return false
 		}
+		c.takeCalleeUpdateLocked()
+		if closing {
+			// The simulator is closing: whatever this thread waits for may
+			// never come; hang up so every loop above ends.
+			c.mu.Unlock()
+			c.hangup("SYSTEM_SHUTDOWN")
+			return false
+		}
 		c.pending = false
 		c.sleeping = true
 		c.mu.Unlock()
 		c.sim.sched.leave()
-		<-c.wake
-		c.mu.Lock()
+		select {
+		case <-c.wake:
+			c.mu.Lock()
+		case <-c.sim.closing:
+			c.mu.Lock()
+			if c.sleeping {
+				c.sleeping = false
+				c.sim.sched.enter()
+			} else {
+				<-c.wake // poke counted us and sent under c.mu: take it
+			}
+			closing = true
+		}
 	}
 }
 
@@ -515,11 +545,16 @@ func (c *channel) profileLocked(e *event, p string, pr *profile, own bool) {
 }
 
 // dataEvent is the CHANNEL_DATA event (connect reply, uuid_dump): unique
-// headers, with the profile under prefix.
+// headers. A prefix other than "Caller" (the connect reply's "Channel")
+// puts the caller profile under that prefix first, then the channel data
+// with its usual Caller-* block, as the outbound-7777 capture shows.
 func (c *channel) dataEvent(o origin, prefix string) *event {
 	e := c.sim.newEvent(evChannelData, "", o)
 	c.mu.Lock()
-	c.basicDataLocked(e, prefix)
+	if prefix != "Caller" && c.prof.uuid != "" {
+		c.profileLocked(e, prefix, &c.prof, true)
+	}
+	c.basicDataLocked(e, "Caller")
 	c.mu.Unlock()
 	for _, kv := range c.vars.all() {
 		e.set("variable_"+kv.name, kv.value)

@@ -101,6 +101,7 @@ func (s *Sim) newListener(nc net.Conn, session *channel) *listener {
 		allowed:    fullPermissions,
 		faults:     make(chan func(), 4),
 	}
+	s.trackConn(l)
 	return l
 }
 

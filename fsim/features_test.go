@@ -60,12 +60,11 @@ func TestOutboundAsyncFull(t *testing.T) {
 	if r := c.reply("myevents"); r != "+OK Events Enabled" {
 		t.Fatal(r)
 	}
-	if r := c.reply("linger"); r != "+OK will linger" {
+	if r := c.replyAmidEvents("linger"); r != "+OK will linger" {
 		t.Fatal(r)
 	}
-	c.send("sendmsg\ncall-command: execute\nexecute-app-name: answer\nevent-uuid: a0a0a0a0-7777-4777-8777-00000000000a\n\n")
-	if f := c.read(); f.get("Reply-Text") != "+OK" {
-		t.Fatalf("%+v", f)
+	if r := c.replyAmidEvents("sendmsg\ncall-command: execute\nexecute-app-name: answer\nevent-uuid: a0a0a0a0-7777-4777-8777-00000000000a"); r != "+OK" {
+		t.Fatal(r)
 	}
 	done, _ := c.readUntil(func(f *frame) bool {
 		return f.bodyHeader("Event-Name") == "CHANNEL_EXECUTE_COMPLETE" && f.bodyHeader("Application") == "answer"

@@ -83,7 +83,9 @@ func (s *Sim) dial(dialString string, originator *channel) (*channel, string) {
 		cidName: cidName, cidNumber: cidNum, origCidName: cidName, origCidNumber: cidNum,
 		calleeName: "Outbound Call", calleeNumber: ctx, ani: cidNum, dest: ext, uuid: a.id,
 		source: "mod_loopback", context: ctx, chanName: "loopback/" + ext + "-a", index: 1}
-	a.state = csInit
+	if a.state < csHangup { // a hupall may already have reached the new channel
+		a.state = csInit
+	}
 	a.originator = originator
 	if originator != nil {
 		originator.mu.Lock()
@@ -132,7 +134,9 @@ func (s *Sim) dial(dialString string, originator *channel) (*channel, string) {
 			cidName: cidName, cidNumber: cidNum, origCidName: cidName, origCidNumber: cidNum,
 			calleeName: "Outbound Call", calleeNumber: ctx, ani: cidNum, dest: ext, uuid: b.id,
 			source: "mod_loopback", context: ctx, chanName: b.name, index: 1}
-		b.state = csInit
+		if b.state < csHangup { // a hupall may already have reached the new channel
+			b.state = csInit
+		}
 		b.peer = a
 		b.mu.Unlock()
 		s.logf(logNotice, origin{"switch_channel.c", "switch_channel_set_name", 1143}, b.id, "New Channel %s [%s]", b.name, b.id)

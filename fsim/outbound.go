@@ -65,6 +65,7 @@ func appSocket(c *channel, arg string) {
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
+		defer s.forgetConn(l)
 		defer s.removeListener(l)
 		defer nc.Close()
 		l.run()
@@ -137,7 +138,7 @@ func (l *listener) checkSession() bool { return l.sessionDown(false) }
 // written the session's CHANNEL_HANGUP (so it is down whatever the flags
 // say yet).
 func (l *listener) sessionDown(seen bool) bool {
-	if l.session == nil || l.sessionEnded || !seen && !l.session.hangupFired() {
+	if l.session == nil || l.sessionEnded || !seen && (!l.session.hangupFired() || l.hangupQueued()) {
 		return false
 	}
 	l.sessionEnded = true
@@ -160,6 +161,21 @@ func (l *listener) sessionDown(seen bool) bool {
 			default:
 			}
 		})
+	}
+	return false
+}
+
+// hangupQueued reports whether the session's CHANNEL_HANGUP still waits in
+// this connection's queue (fired after the loop last drained it): drain
+// then writes it and the notice after it, the order FreeSWITCH keeps.
+func (l *listener) hangupQueued() bool {
+	id := l.session.uuid()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, e := range l.queue {
+		if e.id == evChannelHangup && e.get("Unique-ID") == id {
+			return true
+		}
 	}
 	return false
 }

@@ -99,6 +99,7 @@ type Sim struct {
 	hooks    hooks
 	sessions uint64 // since startup
 	peak     int
+	conns    map[*listener]struct{} // every open connection, for Close
 
 	sched     scheduler
 	advanceMu sync.Mutex
@@ -225,8 +226,20 @@ func (s *Sim) Password() string { return s.opts.Password }
 // CoreUUID returns the Core-UUID the simulator puts in every event.
 func (s *Sim) CoreUUID() string { return s.coreUUID }
 
+// closeGrace bounds each phase of Close: how long connections get to take
+// their final notice, and how long Close then waits for what is left.
+const closeGrace = 2 * time.Second
+
+// ErrCloseTimeout is returned by Close when some simulator goroutines were
+// still running after every channel was hung up and every connection was
+// closed (a simulator bug; the error names what was left).
+var ErrCloseTimeout = errors.New("fsim: close timed out")
+
 // Close stops listening, hangs up every channel, tells every connection
 // "The system is being shut down." and waits for all of its goroutines.
+// It always returns: a connection whose peer does not read gets
+// closeGrace to take its notice, and anything still running after that is
+// forced down and reported as ErrCloseTimeout.
 func (s *Sim) Close() error {
 	s.closeMu.Do(func() {
 		s.mu.Lock()
@@ -241,13 +254,74 @@ func (s *Sim) Close() error {
 		}
 		s.mu.Unlock()
 		s.hangupAll("SYSTEM_SHUTDOWN")
-		for _, l := range *s.listeners.Load() {
+		for _, l := range s.openConns() {
 			l.kill(noticeShutdown)
+			l.nc.SetWriteDeadline(time.Now().Add(closeGrace))
 		}
 		s.sched.shutdown()
 	})
-	s.wg.Wait()
-	return nil
+	done := make(chan struct{})
+	go func() { s.wg.Wait(); close(done) }()
+	t := time.NewTimer(closeGrace)
+	defer t.Stop()
+	select {
+	case <-done:
+		return nil
+	case <-t.C:
+	}
+	// Something outlived the first pass (a channel or connection made
+	// while closing, a peer that does not read): end it all at once.
+	s.hangupAll("SYSTEM_SHUTDOWN")
+	for _, l := range s.openConns() {
+		l.kill(noticeShutdown)
+		l.nc.Close()
+	}
+	t.Reset(closeGrace)
+	select {
+	case <-done:
+		return nil
+	case <-t.C:
+	}
+	var left []string
+	for _, c := range s.liveChannels() {
+		c.mu.Lock()
+		left = append(left, c.name+" "+c.id+" "+c.running.String())
+		c.mu.Unlock()
+	}
+	s.log.Error("fsim: close timed out", "channels", left)
+	return fmt.Errorf("%w: channels left: %s", ErrCloseTimeout, strings.Join(left, ", "))
+}
+
+// trackConn records an open connection for Close; a connection opened
+// while closing is told to go at once.
+func (s *Sim) trackConn(l *listener) {
+	s.mu.Lock()
+	if s.conns == nil {
+		s.conns = map[*listener]struct{}{}
+	}
+	s.conns[l] = struct{}{}
+	s.mu.Unlock()
+	select {
+	case <-s.closing:
+		l.kill(noticeShutdown)
+	default:
+	}
+}
+
+func (s *Sim) forgetConn(l *listener) {
+	s.mu.Lock()
+	delete(s.conns, l)
+	s.mu.Unlock()
+}
+
+func (s *Sim) openConns() []*listener {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]*listener, 0, len(s.conns))
+	for l := range s.conns {
+		out = append(out, l)
+	}
+	return out
 }
 
 // Run starts a simulator for a test and closes it when the test ends. It
@@ -287,6 +361,7 @@ func (s *Sim) acceptLoop() {
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()
+			defer s.forgetConn(l)
 			l.serveInbound()
 		}()
 	}

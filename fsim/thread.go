@@ -347,10 +347,19 @@ func (c *channel) hangupStates() {
 	c.enter(csHangup)
 	c.setCallState(ccsHangup)
 	c.mu.Lock()
+	c.takeCalleeUpdateLocked()
 	peer, cause := c.peer, c.cause
+	startPeer := c.onConsume
+	c.onConsume = nil
 	c.mu.Unlock()
 	if peer != nil {
 		peer.hangup(cause)
+	}
+	if startPeer != nil {
+		// A loopback A leg that hangs up before CS_CONSUME_MEDIA never
+		// started its B leg: start it now so it runs its hangup states
+		// and leaves the channel list, instead of staying there for ever.
+		startPeer()
 	}
 	c.mu.Lock()
 	c.state = csReporting

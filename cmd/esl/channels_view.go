@@ -32,12 +32,20 @@ type channelRow struct {
 	HangupCause string `json:"hangup_cause,omitempty"`
 }
 
-// callRow is one bridged call.
+// callRow is one call (a bridge and its legs), in the calls section and
+// as JSON.
 type callRow struct {
-	ID      string `json:"id"`
-	A       string `json:"a"`
-	B       string `json:"b"`
-	Bridged bool   `json:"bridged"`
+	ID          string `json:"id"`
+	A           string `json:"a"`
+	B           string `json:"b"`
+	Bridged     bool   `json:"bridged"`
+	State       string `json:"state"`
+	AName       string `json:"a_name,omitempty"`
+	BName       string `json:"b_name,omitempty"`
+	Caller      string `json:"caller,omitempty"`
+	Callee      string `json:"callee,omitempty"`
+	BridgedAt   string `json:"bridged_at,omitempty"`
+	DurationSec int    `json:"duration_sec"`
 }
 
 // channelsJSON is `esl channels --once --json`.
@@ -91,8 +99,9 @@ func snapshotJSON(s track.Snapshot) channelsJSON {
 	for i := range s.Channels {
 		out.Channels = append(out.Channels, rowOf(&s.Channels[i], s.Taken))
 	}
-	for _, c := range s.Calls {
-		out.Calls = append(out.Calls, callRow{ID: c.ID, A: c.A, B: c.B, Bridged: c.Bridged})
+	legs := legsOf(&s)
+	for i := range s.Calls {
+		out.Calls = append(out.Calls, callRowOf(&s.Calls[i], legs, s.Taken))
 	}
 	for st, n := range s.ByState {
 		if n > 0 {
@@ -104,8 +113,9 @@ func snapshotJSON(s track.Snapshot) channelsJSON {
 }
 
 // renderChannels draws the channel table for a width×height screen: a
-// title line, the counts by state, a header and as many channels as fit.
-// Every line is cut to width so the screen never scrolls.
+// title line, the counts by state, a header and the channels, then the
+// calls section (see callsSection); the two share the rows left (see
+// splitRows). Every line is cut to width so the screen never scrolls.
 func renderChannels(s track.Snapshot, title string, width, height int, colour bool) []string {
 	var lines []string
 	add := func(s string) { lines = append(lines, clip(s, width)) }
@@ -141,38 +151,40 @@ func renderChannels(s track.Snapshot, title string, width, height int, colour bo
 	} else {
 		add(header)
 	}
-	room := height - len(lines)
-	for i := range s.Channels {
-		if room <= 0 {
-			break
-		}
-		r := rowOf(&s.Channels[i], s.Taken)
-		if room == 1 && i < len(s.Channels)-1 {
-			add(fmt.Sprintf("… and %d more", len(s.Channels)-i))
-			break
-		}
-		var flags []string
-		if r.Held {
-			flags = append(flags, "HOLD")
-		}
-		if r.Parked {
-			flags = append(flags, "PARK")
-		}
-		if r.Peer != "" {
-			flags = append(flags, "↔"+short(r.Peer))
-		}
-		if r.HangupCause != "" {
-			flags = append(flags, r.HangupCause)
-		}
-		app := r.Application
-		if r.AppData != "" {
-			app += " " + r.AppData
-		}
-		add(tableRow(short(r.UUID), fitw(strings.TrimPrefix(r.State, "CS_"), 14), fitw(r.CallState, 8), fitw(r.Caller, 12), fitw(r.Callee, 12),
-			app, appW, fmtDuration(time.Duration(r.DurationSec)*time.Second), strings.Join(flags, " ")))
-		room--
+	chRoom, callRoom := splitRows(len(s.Channels), len(s.Calls), height-len(lines))
+	for _, l := range fitRows(len(s.Channels), chRoom, func(i int) string {
+		return channelLine(rowOf(&s.Channels[i], s.Taken), appW)
+	}) {
+		add(l)
+	}
+	for _, l := range callsSection(&s, legsOf(&s), callRoom, colour) {
+		add(l)
 	}
 	return lines
+}
+
+// channelLine formats one channel for the table: its flags say held,
+// parked, the bridged peer and the hangup cause.
+func channelLine(r channelRow, appW int) string {
+	var flags []string
+	if r.Held {
+		flags = append(flags, "HOLD")
+	}
+	if r.Parked {
+		flags = append(flags, "PARK")
+	}
+	if r.Peer != "" {
+		flags = append(flags, "↔"+short(r.Peer))
+	}
+	if r.HangupCause != "" {
+		flags = append(flags, r.HangupCause)
+	}
+	app := r.Application
+	if r.AppData != "" {
+		app += " " + r.AppData
+	}
+	return tableRow(short(r.UUID), fitw(strings.TrimPrefix(r.State, "CS_"), 14), fitw(r.CallState, 8), fitw(r.Caller, 12), fitw(r.Callee, 12),
+		app, appW, fmtDuration(time.Duration(r.DurationSec)*time.Second), strings.Join(flags, " "))
 }
 
 // rowFormat lays out one table row, but for the application column that

@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"log/slog"
 	"os"
-	"time"
 
 	"github.com/eslkit/esl/fsim"
 )
@@ -17,24 +15,16 @@ func init() {
 
 // runSim serves fsim until interrupted.
 func runSim(ctx context.Context, e *env, args []string) int {
-	fs := flag.NewFlagSet("esl sim", flag.ContinueOnError)
-	fs.SetOutput(e.Stderr)
+	fs := newFlagSet(e, "esl sim", "usage: esl sim [--listen 127.0.0.1:8021] [--password ClueCon] [--dialplan FILE] [--socket-addr HOST:PORT]"+
+		"\n\nDialplan file format:\n  # comment\n  context default\n  extension 9999          (or a regular expression: extension ^1\\d{3}$)\n    answer\n    playback tone_stream://%(1000,0,440);loops=3\n    hangup NORMAL_CLEARING")
 	listen := fs.String("listen", "127.0.0.1:8021", "inbound event socket address")
 	password := fs.String("password", "ClueCon", "password for auth")
 	dialplan := fs.String("dialplan", "", "dialplan FILE (default: the built-in 9999/8888/5555/7777/7778)")
 	socketAddr := fs.String("socket-addr", "", "send every socket application to this host:port instead of the dialplan's")
 	verbose := fs.Bool("v", false, "log connections and errors to stderr")
-	fs.Usage = func() {
-		fmt.Fprintln(e.Stderr, "usage: esl sim [--listen 127.0.0.1:8021] [--password ClueCon] [--dialplan FILE] [--socket-addr HOST:PORT]")
-		fmt.Fprintln(e.Stderr, "\nDialplan file format:\n  # comment\n  context default\n  extension 9999          (or a regular expression: extension ^1\\d{3}$)\n    answer\n    playback tone_stream://%(1000,0,440);loops=3\n    hangup NORMAL_CLEARING\n\nflags:")
-		fs.PrintDefaults()
-	}
-	rest, err := parseArgs(fs, args)
-	if err != nil {
-		if err == flag.ErrHelp {
-			return 0
-		}
-		return 2
+	rest, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
 	}
 	if len(rest) > 0 {
 		fmt.Fprintf(e.Stderr, "esl sim: unexpected argument %q\n", rest[0])
@@ -65,15 +55,10 @@ func runSim(ctx context.Context, e *env, args []string) int {
 	}
 	fmt.Fprintf(e.Stdout, "fsim listening on %s (password %s); Ctrl-C stops it\n", sim.Addr(), sim.Password())
 	<-ctx.Done()
-	done := make(chan struct{})
-	go func() {
-		sim.Close()
-		close(done)
-	}()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		fmt.Fprintln(e.Stderr, "esl sim: shutdown timed out")
+	// Close is bounded: it forces down whatever does not end in time and
+	// says so.
+	if err := sim.Close(); err != nil {
+		fmt.Fprintf(e.Stderr, "esl sim: %v\n", err)
 		return 1
 	}
 	return 0

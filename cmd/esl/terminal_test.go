@@ -132,8 +132,22 @@ func TestChannelsLiveView(t *testing.T) {
 	tm.waitText(5*time.Second, "HOLD")
 	sim.API("uuid_hold toggle " + uuid)
 	tm.waitFor("the hold to end", 5*time.Second, func(scr string) bool { return !strings.Contains(scr, "HOLD") })
+
+	// Bridge it to a second parked call: the calls section shows one row
+	// with both legs, below the channel table.
+	other := placeCall(t, sim, "loopback/8888/default")
+	tm.waitText(5*time.Second, "channels 4", other[:8])
+	if body := sim.API("uuid_bridge " + uuid + " " + other); !strings.HasPrefix(body, "+OK") {
+		t.Fatalf("uuid_bridge: %q", body)
+	}
+	scr = tm.waitText(5*time.Second, "bridged calls 1", "A-LEG", uuid[:8]+" "+other[:8], "BRIDGED")
+	if strings.Index(scr, "A-LEG") < strings.Index(scr, "↔"+uuid[:8]) {
+		t.Fatalf("calls section not below the channel table:\n%s", scr)
+	}
 	sim.API("uuid_kill " + uuid)
-	tm.waitText(5*time.Second, "channels 0")
+	if scr := tm.waitText(5*time.Second, "channels 0"); strings.Contains(scr, "A-LEG") {
+		t.Fatalf("calls section outlived its legs:\n%s", scr)
+	}
 	tm.keys("q")
 	tm.waitText(5*time.Second, "[exit 0]")
 }

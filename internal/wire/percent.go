@@ -62,19 +62,22 @@ func isUpperHex(c byte) bool { return '0' <= c && c <= '9' || 'A' <= c && c <= '
 // PercentEncode appends s encoded the way FreeSWITCH encodes header values
 // (switch_url_encode_opt without double encoding): unsafe bytes become %XX in
 // uppercase hex, except a '%' already followed by two uppercase hex digits,
-// which is copied as is.
+// which is copied as is. Stretches with nothing to escape are copied with
+// one append each.
 func PercentEncode(dst []byte, s string) []byte {
+	start := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
+		if !urlUnsafe[c] {
+			continue
+		}
 		if c == '%' && i+2 < len(s) && isUpperHex(s[i+1]) && isUpperHex(s[i+2]) {
-			dst = append(dst, c)
+			i += 2 // the digits are safe bytes: the stretch goes on
 			continue
 		}
-		if urlUnsafe[c] {
-			dst = append(dst, '%', upperHex[c>>4], upperHex[c&15])
-			continue
-		}
-		dst = append(dst, c)
+		dst = append(dst, s[start:i]...)
+		dst = append(dst, '%', upperHex[c>>4], upperHex[c&15])
+		start = i + 1
 	}
-	return dst
+	return append(dst, s[start:]...)
 }
