@@ -68,7 +68,7 @@ type Session struct {
 	mode       string
 	control    string
 	execs      map[string]*Execution
-	jobs       map[string]*SessionJob
+	jobs       map[string]*Job
 	down       error // *HangupError once the channel is down
 	myevents   bool
 	execEvents bool // CHANNEL_EXECUTE_COMPLETE is subscribed
@@ -109,7 +109,7 @@ func newSession(parent context.Context, nc net.Conn, cfg sessionConfig) (*Sessio
 		format: cfg.format,
 		remote: nc.RemoteAddr(),
 		execs:  make(map[string]*Execution),
-		jobs:   make(map[string]*SessionJob),
+		jobs:   make(map[string]*Job),
 	}
 	s.ctx, s.cancel = context.WithCancelCause(parent)
 	// One call's traffic is small (the connect reply is the largest frame,
@@ -322,7 +322,7 @@ func (s *Session) watch() {
 	s.mu.Lock()
 	execs := s.takeExecsLocked()
 	jobs := s.jobs
-	s.jobs = map[string]*SessionJob{}
+	s.jobs = map[string]*Job{}
 	s.mu.Unlock()
 	for _, x := range execs {
 		x.finish(nil, err)
