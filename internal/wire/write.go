@@ -13,6 +13,16 @@ func validHeader(name, value string) bool {
 	return name != "" && !strings.ContainsAny(name, "\r\n:") && !strings.ContainsAny(value, "\r\n")
 }
 
+// writableValue returns the value h is written with (an array header in
+// its "ARRAY::v1|:v2" form) and whether h can be written at all.
+func writableValue(h *Header) (string, bool) {
+	v := h.Value
+	if h.Array != nil {
+		v = ArrayValue(h.Array)
+	}
+	return v, validHeader(h.Name, v)
+}
+
 // AppendFrame appends a server→client frame as mod_event_socket writes
 // one: each header as "Name: value\n" in the given order, values raw (the
 // server does not URL-encode its own headers), a blank line, then the body.
@@ -26,11 +36,8 @@ func AppendFrame(dst []byte, hs Headers, body []byte) ([]byte, error) {
 	wroteCL := false
 	for i := range hs {
 		h := &hs[i]
-		v := h.Value
-		if h.Array != nil {
-			v = ArrayValue(h.Array)
-		}
-		if !validHeader(h.Name, v) {
+		v, ok := writableValue(h)
+		if !ok {
 			return dst[:start], ErrNewline
 		}
 		dst = append(dst, h.Name...)
@@ -114,11 +121,8 @@ func AppendCommand(dst []byte, line string, hs Headers, body []byte) ([]byte, er
 	dst = append(dst, '\n')
 	for i := range hs {
 		h := &hs[i]
-		v := h.Value
-		if h.Array != nil {
-			v = ArrayValue(h.Array)
-		}
-		if !validHeader(h.Name, v) {
+		v, ok := writableValue(h)
+		if !ok {
 			return dst[:start], ErrNewline
 		}
 		if body != nil && EqualFold(h.Name, "Content-Length") {
