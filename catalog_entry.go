@@ -10,8 +10,8 @@ type Lang string
 
 // The languages the catalogue is written in.
 const (
-	English Lang = "en"
-	Chinese Lang = "zh"
+	English Lang = "en" // English, the default
+	Chinese Lang = "zh" // Simplified Chinese (中文)
 )
 
 const numLangs = 2
@@ -42,12 +42,12 @@ type EntryKind string
 
 // The kinds of catalogue entry.
 const (
-	EntryEvent        EntryKind = "event"
-	EntryChannelState EntryKind = "channel-state"
-	EntryCallState    EntryKind = "call-state"
-	EntryAnswerState  EntryKind = "answer-state"
-	EntryHangupCause  EntryKind = "hangup-cause"
-	EntrySubclass     EntryKind = "subclass"
+	EntryEvent        EntryKind = "event"         // an EventName
+	EntryChannelState EntryKind = "channel-state" // a ChannelState (CS_*)
+	EntryCallState    EntryKind = "call-state"    // a CallState
+	EntryAnswerState  EntryKind = "answer-state"  // an AnswerState
+	EntryHangupCause  EntryKind = "hangup-cause"  // a HangupCause
+	EntrySubclass     EntryKind = "subclass"      // a CUSTOM event subclass
 )
 
 // EntryKinds returns every EntryKind in the order the catalogue lists them.
