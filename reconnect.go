@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -254,27 +253,9 @@ func filterPass(filters []filterRule, ev *Event) bool {
 	return send
 }
 
-// regexMatch approximates FreeSWITCH's /pattern/flags filter values with
-// Go's regexp (PCRE features RE2 lacks never match).
+// regexMatch applies a /pattern/flags filter value (see
+// wire.FilterRegexp; one RE2 lacks never matches).
 func regexMatch(v, s string) bool {
-	if len(v) < 2 || v[0] != '/' {
-		return false
-	}
-	end := strings.LastIndexByte(v, '/')
-	if end <= 0 {
-		return false
-	}
-	pat, flags := v[1:end], v[end+1:]
-	prefix := ""
-	if strings.Contains(flags, "i") {
-		prefix += "i"
-	}
-	if strings.Contains(flags, "s") {
-		prefix += "s"
-	}
-	if prefix != "" {
-		pat = "(?" + prefix + ")" + pat
-	}
-	re, err := regexp.Compile(pat)
-	return err == nil && re.MatchString(s)
+	re, ok := wire.FilterRegexp(v)
+	return ok && re.MatchString(s)
 }

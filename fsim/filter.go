@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/eslkit/esl/internal/wire"
 )
 
 // filter is one "filter <Header> <value>" entry (§6.7).
@@ -33,24 +35,8 @@ func newFilter(header, value string) filter {
 	if strings.HasPrefix(value, "/") {
 		// The regex is applied to the stripped value, slashes included, as
 		// mes.c hands it to switch_regex_match: /pattern/flags.
-		end := strings.LastIndexByte(v, '/')
-		if len(v) < 2 || v[0] != '/' || end <= 0 {
-			f.reBad = true
-			return f
-		}
-		pat, flags := v[1:end], v[end+1:]
-		prefix := ""
-		if strings.Contains(flags, "i") {
-			prefix += "i"
-		}
-		if strings.Contains(flags, "s") {
-			prefix += "s"
-		}
-		if prefix != "" {
-			pat = "(?" + prefix + ")" + pat
-		}
-		re, err := regexp.Compile(pat)
-		if err != nil {
+		re, ok := wire.FilterRegexp(v)
+		if !ok {
 			f.reBad = true
 			return f
 		}
