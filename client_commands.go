@@ -133,12 +133,20 @@ func (c *Client) subscribe(ctx context.Context, events []EventName, subclasses [
 	if err != nil {
 		return err
 	}
+	return c.doRecord(ctx, cmd, func(st *desiredState) { st.subscribed(names, subclasses) })
+}
+
+// doRecord runs cmd and, when FreeSWITCH accepts it, applies record to the
+// desired state that reconnects restore. It runs on the reader at the +OK
+// (command.onOK), so the change takes effect exactly where the reply stands
+// in the stream and is kept even if the caller stopped waiting.
+func (c *Client) doRecord(ctx context.Context, cmd *command, record func(*desiredState)) error {
 	cmd.onOK = func() {
 		c.mu.Lock()
-		c.st.subscribed(names, subclasses)
+		record(&c.st)
 		c.mu.Unlock()
 	}
-	_, _, err = c.do(ctx, cmd)
+	_, _, err := c.do(ctx, cmd)
 	return err
 }
 
@@ -207,13 +215,8 @@ func (c *Client) MyEvents(ctx context.Context, uuid string) error {
 	if err := checkWord("uuid", uuid); err != nil {
 		return err
 	}
-	if _, _, err := c.do(ctx, &command{line: "myevents " + uuid + " " + string(c.opt.format)}); err != nil {
-		return err
-	}
-	c.mu.Lock()
-	c.st.myevents = uuid
-	c.mu.Unlock()
-	return nil
+	return c.doRecord(ctx, &command{line: "myevents " + uuid + " " + string(c.opt.format)},
+		func(st *desiredState) { st.myevents = uuid })
 }
 
 // checkWord refuses empty values and values with white space, for
@@ -376,13 +379,7 @@ func (c *Client) DivertEvents(ctx context.Context, on bool) error {
 	if on {
 		line, v = "divert_events on", 1
 	}
-	if _, _, err := c.do(ctx, &command{line: line}); err != nil {
-		return err
-	}
-	c.mu.Lock()
-	c.st.divert = v
-	c.mu.Unlock()
-	return nil
+	return c.doRecord(ctx, &command{line: line}, func(st *desiredState) { st.divert = v })
 }
 
 // SendEvent fires an event into FreeSWITCH (`sendevent <name>`) with the
@@ -456,24 +453,12 @@ func (c *Client) Log(ctx context.Context, level LogLevel) error {
 	if level < LogDisable || level > LogDebug {
 		return argErr("log level", strconv.Itoa(int(level))+" is not between -1 and 7")
 	}
-	if _, _, err := c.do(ctx, logCommand(level)); err != nil {
-		return err
-	}
-	c.mu.Lock()
-	c.st.logLevel = &level
-	c.mu.Unlock()
-	return nil
+	return c.doRecord(ctx, logCommand(level), func(st *desiredState) { st.logLevel = &level })
 }
 
 // NoLog stops log lines (`nolog`).
 func (c *Client) NoLog(ctx context.Context) error {
-	if _, _, err := c.do(ctx, &command{line: "nolog"}); err != nil {
-		return err
-	}
-	c.mu.Lock()
-	c.st.logLevel = nil
-	c.mu.Unlock()
-	return nil
+	return c.doRecord(ctx, &command{line: "nolog"}, func(st *desiredState) { st.logLevel = nil })
 }
 
 // Linger keeps the connection open for d after the call bound by MyEvents
@@ -486,24 +471,12 @@ func (c *Client) Linger(ctx context.Context, d time.Duration) error {
 		secs = int((d + time.Second - 1) / time.Second)
 		line = "linger " + strconv.Itoa(secs)
 	}
-	if _, _, err := c.do(ctx, &command{line: line}); err != nil {
-		return err
-	}
-	c.mu.Lock()
-	c.st.linger = secs
-	c.mu.Unlock()
-	return nil
+	return c.doRecord(ctx, &command{line: line}, func(st *desiredState) { st.linger = secs })
 }
 
 // NoLinger turns lingering off (`nolinger`).
 func (c *Client) NoLinger(ctx context.Context) error {
-	if _, _, err := c.do(ctx, &command{line: "nolinger"}); err != nil {
-		return err
-	}
-	c.mu.Lock()
-	c.st.linger = 0
-	c.mu.Unlock()
-	return nil
+	return c.doRecord(ctx, &command{line: "nolinger"}, func(st *desiredState) { st.linger = 0 })
 }
 
 // Resume makes the bound call continue its dialplan when this connection
