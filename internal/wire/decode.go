@@ -19,12 +19,12 @@ import (
 // one string. The zero value is ready to use; it is not safe for
 // concurrent use.
 type EventDecoder struct {
-	hs      []Span   // headers found, offsets into the input (arrays as in Compact)
-	elems   []elem   // array values, offsets into the input
-	fix     []fixup  // values and names still to decode after the copy
-	bodyFix bool     // the body (JSON) has escapes to decode
-	xmlText []byte   // XML is decoded in place in this copy of the input
-	small   []byte   // scratch for decoding a key or value to compare it
+	hs      []Span  // headers found, offsets into the input (arrays as in Compact)
+	elems   []elem  // array values, offsets into the input
+	fix     []fixup // values and names still to decode after the copy
+	bodyFix bool    // the body (JSON) has escapes to decode
+	xmlText []byte  // XML is decoded in place in this copy of the input
+	small   []byte  // scratch for decoding a key or value to compare it
 }
 
 // elem is the range of one array value in the text.
