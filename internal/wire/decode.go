@@ -2,6 +2,7 @@ package wire
 
 import (
 	"bytes"
+	"strings"
 	"sync"
 	"unsafe"
 )
@@ -150,6 +151,22 @@ func (d *EventDecoder) arrays(data string) []string {
 	return out
 }
 
+// newArena returns a fresh allocation of size bytes starting with a copy of
+// src (size >= len(src)). Every byte past the copy is written by the
+// caller before the arena is published, so the memory is not zeroed
+// first: a strings.Builder grown once holds exactly one allocation made
+// without zeroing, and nothing else refers to it once the builder is
+// dropped.
+func newArena(src []byte, size int) []byte {
+	if size == 0 {
+		return nil
+	}
+	var sb strings.Builder
+	sb.Grow(size)
+	sb.Write(src)
+	return unsafe.Slice(unsafe.StringData(sb.String()), size)
+}
+
 // spanSize is the size of a Span in bytes.
 const spanSize = int(unsafe.Sizeof(Span{}))
 
@@ -167,8 +184,7 @@ func (d *EventDecoder) DecodeCompact(c *Compact, contentType string, body []byte
 	if n > 0 {
 		size = off + n*spanSize
 	}
-	a := make([]byte, size)
-	copy(a, src)
+	a := newArena(src, size)
 	be = d.finish(a[:text], f, bs, be)
 	var spans []Span
 	if n > 0 {
@@ -195,8 +211,7 @@ func (d *EventDecoder) Decode(ev *Event, contentType string, body []byte) error 
 	if err != nil {
 		return err
 	}
-	a := make([]byte, len(src))
-	copy(a, src)
+	a := newArena(src, len(src))
 	be = d.finish(a, f, bs, be)
 	data := ""
 	if len(a) > 0 {
