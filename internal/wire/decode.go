@@ -24,6 +24,7 @@ type EventDecoder struct {
 	elems   []elem  // array values, offsets into the input
 	fix     []fixup // values and names still to decode after the copy
 	bodyFix bool    // the body (JSON) has escapes to decode
+	bsl     int     // JSON: where the next backslash is, if at or after the scan position
 	xmlText []byte  // XML is decoded in place in this copy of the input
 	small   []byte  // scratch for decoding a key or value to compare it
 }

@@ -18,6 +18,7 @@ import (
 // "ARRAY::" form.
 func (d *EventDecoder) scanJSON(b []byte) (bs, be int, err error) {
 	bs, be = len(b), len(b)
+	d.bsl = -1
 	i := jsonWS(b, 0)
 	if i >= len(b) || b[i] != '{' {
 		return 0, 0, ErrMalformedEvent
@@ -28,7 +29,7 @@ func (d *EventDecoder) scanJSON(b []byte) (bs, be int, err error) {
 	} else {
 		for {
 			i = jsonWS(b, i)
-			ns, ne, j, esc, err := jsonString(b, i)
+			ns, ne, j, esc, err := d.jsonString(b, i)
 			if err != nil {
 				return 0, 0, err
 			}
@@ -40,7 +41,7 @@ func (d *EventDecoder) scanJSON(b []byte) (bs, be int, err error) {
 				if i >= len(b) || b[i] != '"' {
 					return 0, 0, ErrMalformedEvent
 				}
-				if bs, be, i, d.bodyFix, err = jsonString(b, i); err != nil {
+				if bs, be, i, d.bodyFix, err = d.jsonString(b, i); err != nil {
 					return 0, 0, err
 				}
 				d.dropBodyMarker(b)
@@ -113,7 +114,7 @@ func (d *EventDecoder) jsonValue(b []byte, i, ns, ne int, esc bool) (int, error)
 	}
 	switch c := b[i]; {
 	case c == '"':
-		s, e, j, esc, err := jsonString(b, i)
+		s, e, j, esc, err := d.jsonString(b, i)
 		if err != nil {
 			return 0, err
 		}
@@ -131,7 +132,7 @@ func (d *EventDecoder) jsonValue(b []byte, i, ns, ne int, esc bool) (int, error)
 		}
 		for {
 			i = jsonWS(b, i)
-			s, e, j, esc, err := jsonString(b, i)
+			s, e, j, esc, err := d.jsonString(b, i)
 			if err != nil {
 				return 0, err
 			}
@@ -203,8 +204,11 @@ func jsonLiteral(b []byte) bool {
 
 // jsonString validates the JSON string at b[i:] and returns where its raw
 // text is, the position after its closing quote and whether it has
-// escapes. Raw control bytes are accepted, as cJSON does.
-func jsonString(b []byte, i int) (start, end, next int, esc bool, err error) {
+// escapes. Raw control bytes are accepted, as cJSON does. Backslashes are
+// rare, so rather than searching every string for one, d.bsl remembers
+// where the next one is (no backslash lies between the scan position and
+// it).
+func (d *EventDecoder) jsonString(b []byte, i int) (start, end, next int, esc bool, err error) {
 	if i >= len(b) || b[i] != '"' {
 		return 0, 0, 0, false, ErrMalformedEvent
 	}
@@ -213,11 +217,18 @@ func jsonString(b []byte, i int) (start, end, next int, esc bool, err error) {
 	if q < 0 {
 		return 0, 0, 0, false, ErrMalformedEvent
 	}
-	k := bytes.IndexByte(b[start:start+q], '\\')
-	if k < 0 { // the common case: nothing to unescape
+	if d.bsl < start {
+		// No backslash is known ahead: find the next one, wherever it is.
+		if k := bytes.IndexByte(b[start:], '\\'); k >= 0 {
+			d.bsl = start + k
+		} else {
+			d.bsl = len(b)
+		}
+	}
+	if d.bsl >= start+q { // the common case: nothing to unescape
 		return start, start + q, start + q + 1, false, nil
 	}
-	r := start + k
+	r := d.bsl
 	for {
 		for r < len(b) && b[r] != '"' && b[r] != '\\' {
 			r++
