@@ -59,6 +59,7 @@ func (f *loopbackFS) serve(nc net.Conn) {
 	bw.WriteString("Content-Type: auth/request\n\n")
 	bw.Flush()
 	var line []byte // the command line of the block being read
+	have := false   // line holds this block's command line
 	for {
 		// Read one command block without allocating (the benchmark
 		// measures the client, not this server).
@@ -67,12 +68,13 @@ func (f *loopbackFS) serve(nc net.Conn) {
 			return
 		}
 		if len(l) > 1 {
-			if line == nil {
-				line = append(line[:0:0], l[:len(l)-1]...)
+			if !have {
+				line = append(line[:0], l[:len(l)-1]...)
+				have = true
 			}
 			continue
 		}
-		if line == nil {
+		if !have {
 			continue
 		}
 		switch {
@@ -90,8 +92,7 @@ func (f *loopbackFS) serve(nc net.Conn) {
 		default:
 			bw.WriteString("Content-Type: command/reply\nReply-Text: +OK accepted\n\n")
 		}
-		line = line[:0]
-		line = nil
+		have = false
 		if br.Buffered() == 0 {
 			if f.delay > 0 {
 				// A link with latency: the replies leave after the delay.
