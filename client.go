@@ -415,7 +415,7 @@ func (c *Client) onEventFrame(cn *conn, ct string, body []byte) bool {
 	if !lazy {
 		return false
 	}
-	c.publish(cn, Message{Kind: KindEvent, lazy: &lazyEvent{ct: ct, raw: bytes.Clone(body)}})
+	c.publish(cn, Message{Kind: KindEvent, lazy: cn.raw.carve(ct, body)})
 	return true
 }
 

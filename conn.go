@@ -191,6 +191,7 @@ type conn struct {
 	// looked: more than one means concurrent callers (see writeLoop).
 	delivered atomic.Int64
 	stalled   atomic.Int32 // >0 while the reader waits for a subscriber (Block)
+	raw       rawCarver    // copies of event frames published undecoded (reader only)
 }
 
 // newConn starts the engine on nc. r, when not nil, must read from nc.
