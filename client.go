@@ -345,6 +345,19 @@ func (c *Client) do(ctx context.Context, cmd *command) (*reply, *conn, error) {
 	return rep, cn, rep.err()
 }
 
+// doInto is do filling dst (API's path: no reply allocated). ok says
+// whether dst holds a reply.
+func (c *Client) doInto(ctx context.Context, cmd *command, dst *reply) (ok bool, err error) {
+	cn, err := c.conn()
+	if err != nil {
+		return false, err
+	}
+	if err := cn.roundTripInto(ctx, cmd, dst); err != nil {
+		return false, err
+	}
+	return true, dst.err()
+}
+
 // Close ends the connection and every subscription (they end after
 // delivering what they hold) and stops reconnecting. Pending commands and
 // jobs fail with ErrDisconnected.
@@ -402,7 +415,7 @@ func (c *Client) onEventFrame(cn *conn, ct string, body []byte) bool {
 	if !lazy {
 		return false
 	}
-	c.publish(cn, Message{Kind: KindEvent, lazy: &lazyEvent{ct: ct, raw: bytes.Clone(body)}})
+	c.publish(cn, Message{Kind: KindEvent, lazy: cn.raw.carve(ct, body)})
 	return true
 }
 

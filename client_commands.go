@@ -18,8 +18,9 @@ func (c *Client) API(ctx context.Context, cmd string) (string, error) {
 	if cmd == "" {
 		return "", argErr("api command", "is empty")
 	}
-	rep, _, err := c.do(ctx, &command{line: "api " + cmd})
-	if rep == nil {
+	var rep reply
+	ok, err := c.doInto(ctx, &command{line: "api " + cmd}, &rep)
+	if !ok {
 		return "", err
 	}
 	if rep.contentType == wire.TypeAPIResponse {

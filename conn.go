@@ -63,6 +63,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -152,6 +153,10 @@ type waiter struct {
 	secret    bool
 	onOK      func()
 	abandoned atomic.Bool
+	// rep is where the reader puts the reply; the result sent on ch points
+	// at it, so a reply costs no allocation of its own. A recycled waiter's
+	// caller copies it out first (take).
+	rep reply
 }
 
 var waiterPool = sync.Pool{New: func() any { return &waiter{ch: make(chan result, 1)} }}
@@ -176,13 +181,17 @@ type conn struct {
 	closed  bool
 	termErr error
 
-	wspare  []byte        // writer's spare buffer
-	wsig    chan struct{} // wakes the writer
-	psig    chan struct{} // a waiter was queued (wakes a blocked deliver)
-	done    chan struct{}
-	wg      sync.WaitGroup
-	frames  atomic.Uint64 // frames read, for the idle check
-	stalled atomic.Int32  // >0 while the reader waits for a subscriber (Block)
+	wspare []byte        // writer's spare buffer
+	wsig   chan struct{} // wakes the writer
+	psig   chan struct{} // a waiter was queued (wakes a blocked deliver)
+	done   chan struct{}
+	wg     sync.WaitGroup
+	frames atomic.Uint64 // frames read, for the idle check
+	// delivered counts replies handed to callers since the writer last
+	// looked: more than one means concurrent callers (see writeLoop).
+	delivered atomic.Int64
+	stalled   atomic.Int32 // >0 while the reader waits for a subscriber (Block)
+	raw       rawCarver    // copies of event frames published undecoded (reader only)
 }
 
 // newConn starts the engine on nc. r, when not nil, must read from nc.
@@ -216,21 +225,38 @@ var discardLogger = slog.New(slog.DiscardHandler)
 
 // roundTrip writes cmd and waits for its reply (see the file comment).
 func (c *conn) roundTrip(ctx context.Context, cmd *command) (*reply, error) {
-	if err := cmd.validate(); err != nil {
+	rep := new(reply)
+	if err := c.roundTripInto(ctx, cmd, rep); err != nil {
 		return nil, err
 	}
+	return rep, nil
+}
+
+// roundTripInto is roundTrip filling the caller's reply, so that a caller
+// that keeps only part of it (API keeps the body) allocates nothing for
+// the rest.
+func (c *conn) roundTripInto(ctx context.Context, cmd *command, dst *reply) error {
+	if err := cmd.validate(); err != nil {
+		return err
+	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return err
 	}
 	w := newWaiter(cmd)
 	if err := c.enqueue(cmd, w); err != nil {
 		waiterPool.Put(w)
-		return nil, err
+		return err
+	}
+	done := ctx.Done()
+	if done == nil {
+		// A context that never ends: a plain receive is cheaper than a
+		// select, and this is the path of every pipelined caller.
+		return w.take(<-w.ch, dst)
 	}
 	select {
 	case res := <-w.ch:
-		return w.take(res)
-	case <-ctx.Done():
+		return w.take(res, dst)
+	case <-done:
 		// A reply that already arrived wins over the ended context: select
 		// picks at random when both are ready, and a caller must not be
 		// told "context canceled" for a command FreeSWITCH carried out.
@@ -239,21 +265,26 @@ func (c *conn) roundTrip(ctx context.Context, cmd *command) (*reply, error) {
 		// hangup that caused it.
 		select {
 		case res := <-w.ch:
-			return w.take(res)
+			return w.take(res, dst)
 		default:
 		}
 		// From here a late reply is dropped by the reader (deliverReply).
 		w.abandoned.Store(true)
-		return nil, ctx.Err()
+		return ctx.Err()
 	}
 }
 
-// take returns a received result and recycles w: once its result was sent
-// the reader is done with it.
-func (w *waiter) take(res result) (*reply, error) {
+// take copies a received result into dst and recycles w: once its result
+// was sent the reader is done with it.
+func (w *waiter) take(res result, dst *reply) error {
+	if res.rep != nil {
+		*dst = *res.rep
+	}
 	w.line = ""
+	w.onOK = nil
+	w.rep = reply{}
 	waiterPool.Put(w)
-	return res.rep, res.err
+	return res.err
 }
 
 // send queues cmd and discards its reply. It never blocks.
@@ -292,6 +323,14 @@ func (c *conn) enqueue(cmd *command, w *waiter) error {
 	return nil
 }
 
+// pendingCount returns how many commands wait for their reply.
+func (c *conn) pendingCount() int {
+	c.mu.Lock()
+	n := len(c.pending) - c.phead
+	c.mu.Unlock()
+	return n
+}
+
 // hasPending reports whether some caller waits for a reply.
 func (c *conn) hasPending() bool {
 	c.mu.Lock()
@@ -328,6 +367,14 @@ func (c *conn) writeLoop() {
 		case <-c.wsig:
 		case <-c.done:
 			return
+		}
+		if c.delivered.Swap(0) > 1 || c.pendingCount() > 1 {
+			// Several callers were just handed their replies and are
+			// likely about to send again: let them run first, so that
+			// their commands share this write instead of costing one
+			// system call each. A lone caller (one reply since the last
+			// write) is written at once.
+			runtime.Gosched()
 		}
 		c.mu.Lock()
 		if len(c.wbuf) == 0 {
@@ -417,7 +464,8 @@ func (c *conn) deliverReply(ct string, f *wire.Frame) {
 	if w.abandoned.Load() {
 		return
 	}
-	rep := &reply{cmd: commandName{name: w.cmd, line: w.line, secret: w.secret}, contentType: ct}
+	rep := &w.rep
+	*rep = reply{cmd: commandName{name: w.cmd, line: w.line, secret: w.secret}, contentType: ct}
 	if ct != wire.TypeAPIResponse {
 		// api/response headers are only Content-Type and Content-Length.
 		rep.headers = cloneHeaders(f.Headers)
@@ -425,6 +473,7 @@ func (c *conn) deliverReply(ct string, f *wire.Frame) {
 	if len(f.Body) > 0 {
 		rep.body = string(f.Body)
 	}
+	c.delivered.Add(1)
 	w.ch <- result{rep: rep}
 }
 

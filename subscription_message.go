@@ -73,6 +73,7 @@ type lazyEvent struct {
 	once sync.Once
 	ct   string
 	raw  []byte
+	slab *rawSlab // raw's slab (nil: raw is a copy of its own)
 	ev   *Event
 	err  error
 }
@@ -81,6 +82,11 @@ func (l *lazyEvent) get() (*Event, error) {
 	l.once.Do(func() {
 		l.ev, l.err = decodeEvent(l.ct, l.raw)
 		l.raw = nil
+		if l.slab != nil {
+			// The event copied what it keeps: raw's bytes may be reused.
+			l.slab.release()
+			l.slab = nil
+		}
 	})
 	return l.ev, l.err
 }

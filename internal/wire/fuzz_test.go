@@ -222,3 +222,46 @@ func FuzzDecodeXML(f *testing.F) {
 		checkRoundTrips(t, ev)
 	})
 }
+
+// checkMatchesReference requires the decoder to agree with the reference
+// (the old copy-then-parse-in-place decoder) on in: the same error, or the
+// same event, in both the Event and the compact form.
+func checkMatchesReference(t *testing.T, contentType string, in []byte) {
+	t.Helper()
+	orig := bytes.Clone(in)
+	want, werr := refDecode(contentType, in)
+	got, gerr := Decode(contentType, in)
+	var d EventDecoder
+	var c Compact
+	cerr := d.DecodeCompact(&c, contentType, in)
+	if !bytes.Equal(in, orig) {
+		t.Fatal("input modified")
+	}
+	if werr != nil || gerr != nil || cerr != nil {
+		if werr != gerr || werr != cerr {
+			t.Fatalf("errors differ: reference %v, Decode %v, DecodeCompact %v", werr, gerr, cerr)
+		}
+		return
+	}
+	if !equalEvents(got, want) || got.HasBody != want.HasBody {
+		t.Fatalf("Decode differs from the reference:\n%+v\n%+v", got, want)
+	}
+	if ce := c.Event(); !equalEvents(ce, want) || ce.HasBody != want.HasBody {
+		t.Fatalf("DecodeCompact differs from the reference:\n%+v\n%+v", ce, want)
+	}
+}
+
+func FuzzPlainMatchesReference(f *testing.F) {
+	seedEvents(f, TypeEventPlain)
+	f.Add([]byte(docCustomPlain))
+	f.Add([]byte("A%:%41\r\nB: ARRAY::x|:y\nC:\tARRAY%3A%3A%7C%3A\nContent-Length: %31\n\nx"))
+	f.Fuzz(func(t *testing.T, in []byte) { checkMatchesReference(t, TypeEventPlain, in) })
+}
+
+func FuzzJSONMatchesReference(f *testing.F) {
+	seedEvents(f, TypeEventJSON)
+	f.Add([]byte(docCustomJSON))
+	f.Add([]byte(`{"a":["x","y"],"n":1e3,"t":false,"z":null,"s":"\ud83d\ude00\u0001"}`))
+	f.Add([]byte(`{"A\u0041":"ARRAY::a|:b","B":"ARRAY\u003a:c","C":["\n",""],"Content-Lengt\u0068":"1","_bo\u0064y":"\"x\u00e9"}`))
+	f.Fuzz(func(t *testing.T, in []byte) { checkMatchesReference(t, TypeEventJSON, in) })
+}

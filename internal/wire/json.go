@@ -7,87 +7,53 @@ import (
 	"unicode/utf8"
 )
 
-// json parses a text/event-json body held in the arena a. The object is
-// read token by token, never into a map, so repeated keys (FreeSWITCH sends
-// Hangup-Cause twice in CHANNEL_HANGUP_COMPLETE) and key order survive.
-// String values become headers (unescaped in place); an array of strings
-// becomes an array header; numbers, true and false keep their literal
-// text; null is an empty value. "_body" is the body, and a
+// scanJSON validates and indexes a text/event-json body without writing
+// to it. The object is read token by token, never into a map, so repeated
+// keys (FreeSWITCH sends Hangup-Cause twice in CHANNEL_HANGUP_COMPLETE)
+// and key order survive. String values become headers; an array of
+// strings becomes an array header; numbers, true and false keep their
+// literal text; null is an empty value. "_body" is the body, and a
 // "Content-Length" key right before it is FreeSWITCH's body marker and is
-// dropped.
-func (d *EventDecoder) json(a []byte) (bs, be int, err error) {
-	p := jsonParser{d: d, a: a}
-	return p.object()
-}
-
-type jsonParser struct {
-	d *EventDecoder
-	a []byte
-	i int
-}
-
-func (p *jsonParser) ws() {
-	for p.i < len(p.a) {
-		switch p.a[p.i] {
-		case ' ', '\t', '\n', '\r':
-			p.i++
-		default:
-			return
-		}
-	}
-}
-
-func (p *jsonParser) peek() byte {
-	if p.i < len(p.a) {
-		return p.a[p.i]
-	}
-	return 0
-}
-
-// object parses the whole input as one object and returns the body range.
-func (p *jsonParser) object() (bs, be int, err error) {
-	d := p.d
-	bs, be = len(p.a), len(p.a)
-	p.ws()
-	if p.peek() != '{' {
+// dropped. Strings with escapes get a fixup, as do string values in the
+// "ARRAY::" form.
+func (d *EventDecoder) scanJSON(b []byte) (bs, be int, err error) {
+	bs, be = len(b), len(b)
+	d.bsl = -1
+	i := jsonWS(b, 0)
+	if i >= len(b) || b[i] != '{' {
 		return 0, 0, ErrMalformedEvent
 	}
-	p.i++
-	p.ws()
-	if p.peek() == '}' {
-		p.i++
+	i = jsonWS(b, i+1)
+	if i < len(b) && b[i] == '}' {
+		i++
 	} else {
 		for {
-			p.ws()
-			ns, ne, err := p.str()
+			i = jsonWS(b, i)
+			ns, ne, j, esc, err := d.jsonString(b, i)
 			if err != nil {
 				return 0, 0, err
 			}
-			p.ws()
-			if p.peek() != ':' {
+			if i = jsonWS(b, j); i >= len(b) || b[i] != ':' {
 				return 0, 0, ErrMalformedEvent
 			}
-			p.i++
-			p.ws()
-			if bytesString(p.a[ns:ne]) == "_body" {
-				if p.peek() != '"' {
+			i = jsonWS(b, i+1)
+			if string(d.jsonKey(b[ns:ne], esc)) == "_body" {
+				if i >= len(b) || b[i] != '"' {
 					return 0, 0, ErrMalformedEvent
 				}
-				if bs, be, err = p.str(); err != nil {
+				if bs, be, i, d.bodyFix, err = d.jsonString(b, i); err != nil {
 					return 0, 0, err
 				}
-				if n := len(d.spans); n > 0 {
-					if last := d.spans[n-1]; last.N == 0 && last.First == 0 &&
-						EqualFold(bytesString(p.a[last.NameStart:last.NameEnd]), "Content-Length") {
-						d.spans = d.spans[:n-1]
-					}
-				}
-			} else if err := p.value(ns, ne); err != nil {
+				d.dropBodyMarker(b)
+			} else if i, err = d.jsonValue(b, i, ns, ne, esc); err != nil {
 				return 0, 0, err
 			}
-			p.ws()
-			c := p.peek()
-			p.i++
+			i = jsonWS(b, i)
+			if i >= len(b) {
+				return 0, 0, ErrMalformedEvent
+			}
+			c := b[i]
+			i++
 			if c == '}' {
 				break
 			}
@@ -96,81 +62,135 @@ func (p *jsonParser) object() (bs, be int, err error) {
 			}
 		}
 	}
-	p.ws()
-	if p.i != len(p.a) {
+	if jsonWS(b, i) != len(b) {
 		return 0, 0, ErrMalformedEvent
 	}
 	return bs, be, nil
 }
 
-// value parses the value of the key at a[ns:ne) and records a header.
-func (p *jsonParser) value(ns, ne int) error {
-	d := p.d
-	sp := span{NameStart: int32(ns), NameEnd: int32(ne)}
-	switch c := p.peek(); {
+// jsonKey returns key unescaped (into scratch space) when it has escapes.
+func (d *EventDecoder) jsonKey(key []byte, esc bool) []byte {
+	if !esc {
+		return key
+	}
+	d.small = append(d.small[:0], key...)
+	return jsonUnescape(d.small)
+}
+
+// dropBodyMarker drops the last header when it is a scalar called
+// Content-Length: the body length FreeSWITCH writes before "_body".
+func (d *EventDecoder) dropBodyMarker(b []byte) {
+	n := len(d.hs)
+	if n == 0 {
+		return
+	}
+	last := d.hs[n-1]
+	if last.ValueEnd < 0 {
+		return
+	}
+	named := false
+	for _, x := range d.fix {
+		named = named || x.kind == fixName && x.idx == int32(n-1)
+	}
+	if !EqualFold(bytesString(d.jsonKey(b[last.NameStart:last.NameEnd], named)), "Content-Length") {
+		return
+	}
+	d.hs = d.hs[:n-1]
+	for k := len(d.fix); k > 0 && d.fix[k-1].kind != fixElem && d.fix[k-1].idx == int32(n-1); k-- {
+		d.fix = d.fix[:k-1]
+	}
+}
+
+// jsonValue scans the value at b[i:] of the key at b[ns:ne] (esc: the key
+// has escapes), records a header and returns the position after the value.
+func (d *EventDecoder) jsonValue(b []byte, i, ns, ne int, esc bool) (int, error) {
+	idx := int32(len(d.hs))
+	if esc {
+		d.fix = append(d.fix, fixup{idx, fixName})
+	}
+	sp := Span{NameStart: int32(ns), NameEnd: int32(ne)}
+	if i >= len(b) {
+		return 0, ErrMalformedEvent
+	}
+	switch c := b[i]; {
 	case c == '"':
-		s, e, err := p.str()
+		s, e, j, esc, err := d.jsonString(b, i)
 		if err != nil {
-			return err
+			return 0, err
+		}
+		if esc || e-s >= len(arrayPrefix) && b[s] == 'A' && string(b[s:s+len(arrayPrefix)]) == arrayPrefix {
+			d.fix = append(d.fix, fixup{idx, fixValue})
 		}
 		sp.ValueStart, sp.ValueEnd = int32(s), int32(e)
+		i = j
 	case c == '[':
-		p.i++
-		sp.First = int32(len(d.elems))
-		p.ws()
-		if p.peek() == ']' {
-			p.i++
-			sp.First = -1 // an empty array
-			sp.ValueStart, sp.ValueEnd = int32(ne), int32(ne)
+		first := len(d.elems)
+		if i = jsonWS(b, i+1); i < len(b) && b[i] == ']' {
+			i++
+			sp.ValueStart, sp.ValueEnd = 0, -1 // an empty array
 			break
 		}
 		for {
-			p.ws()
-			if p.peek() != '"' {
-				return ErrMalformedEvent
-			}
-			s, e, err := p.str()
+			i = jsonWS(b, i)
+			s, e, j, esc, err := d.jsonString(b, i)
 			if err != nil {
-				return err
+				return 0, err
+			}
+			if esc {
+				d.fix = append(d.fix, fixup{int32(len(d.elems)), fixElem})
 			}
 			d.elems = append(d.elems, elem{int32(s), int32(e)})
-			sp.N++
-			p.ws()
-			c := p.peek()
-			p.i++
+			if i = jsonWS(b, j); i >= len(b) {
+				return 0, ErrMalformedEvent
+			}
+			c := b[i]
+			i++
 			if c == ']' {
 				break
 			}
 			if c != ',' {
-				return ErrMalformedEvent
+				return 0, ErrMalformedEvent
 			}
 		}
-		first := d.elems[sp.First]
-		sp.ValueStart, sp.ValueEnd = first.s, first.e
+		sp.ValueStart, sp.ValueEnd = int32(first), -int32(len(d.elems)-first)-1
 	case c == 'n':
-		if !bytes.HasPrefix(p.a[p.i:], []byte("null")) {
-			return ErrMalformedEvent
+		if !bytes.HasPrefix(b[i:], []byte("null")) {
+			return 0, ErrMalformedEvent
 		}
-		p.i += 4
+		i += 4
 		sp.ValueStart, sp.ValueEnd = int32(ne), int32(ne)
 	default:
 		// A number, true or false: keep the literal text.
-		s := p.i
-		for p.i < len(p.a) {
-			c := p.a[p.i]
+		s := i
+		for i < len(b) {
+			c := b[i]
 			if c == '-' || c == '+' || c == '.' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' {
-				p.i++
+				i++
 				continue
 			}
 			break
 		}
-		if s == p.i || !jsonLiteral(p.a[s:p.i]) {
-			return ErrMalformedEvent
+		if s == i || !jsonLiteral(b[s:i]) {
+			return 0, ErrMalformedEvent
 		}
-		sp.ValueStart, sp.ValueEnd = int32(s), int32(p.i)
+		sp.ValueStart, sp.ValueEnd = int32(s), int32(i)
 	}
-	d.spans = append(d.spans, sp)
-	return nil
+	d.hs = append(d.hs, sp)
+	return i, nil
+}
+
+// jsonWS returns the position of the first non-whitespace byte at or
+// after i.
+func jsonWS(b []byte, i int) int {
+	for i < len(b) {
+		switch b[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
 }
 
 func jsonLiteral(b []byte) bool {
@@ -182,48 +202,77 @@ func jsonLiteral(b []byte) bool {
 	return err == nil && b[0] != '+' && b[0] != '.'
 }
 
-// str parses the JSON string at p.i, unescaping it in place (every escape
-// is longer than what it stands for), and returns where its text is. Raw
-// control bytes are accepted, as cJSON does.
-func (p *jsonParser) str() (start, end int, err error) {
-	a := p.a
-	if p.peek() != '"' {
-		return 0, 0, ErrMalformedEvent
+// jsonString validates the JSON string at b[i:] and returns where its raw
+// text is, the position after its closing quote and whether it has
+// escapes. Raw control bytes are accepted, as cJSON does. Backslashes are
+// rare, so rather than searching every string for one, d.bsl remembers
+// where the next one is (no backslash lies between the scan position and
+// it).
+func (d *EventDecoder) jsonString(b []byte, i int) (start, end, next int, esc bool, err error) {
+	if i >= len(b) || b[i] != '"' {
+		return 0, 0, 0, false, ErrMalformedEvent
 	}
-	start = p.i + 1
-	q := bytes.IndexByte(a[start:], '"')
+	start = i + 1
+	q := bytes.IndexByte(b[start:], '"')
 	if q < 0 {
-		return 0, 0, ErrMalformedEvent
+		return 0, 0, 0, false, ErrMalformedEvent
 	}
-	k := bytes.IndexByte(a[start:start+q], '\\')
-	if k < 0 { // the common case: nothing to unescape
-		p.i = start + q + 1
-		return start, start + q, nil
+	if d.bsl < start {
+		// No backslash is known ahead: find the next one, wherever it is.
+		if k := bytes.IndexByte(b[start:], '\\'); k >= 0 {
+			d.bsl = start + k
+		} else {
+			d.bsl = len(b)
+		}
 	}
-	w, r := start+k, start+k // write and read positions, w <= r
+	if d.bsl >= start+q { // the common case: nothing to unescape
+		return start, start + q, start + q + 1, false, nil
+	}
+	r := d.bsl
 	for {
-		// Copy the run up to the next quote or backslash.
-		j := r
-		for j < len(a) && a[j] != '"' && a[j] != '\\' {
-			j++
+		for r < len(b) && b[r] != '"' && b[r] != '\\' {
+			r++
 		}
-		w += copy(a[w:], a[r:j])
-		r = j
-		if r >= len(a) {
-			return 0, 0, ErrMalformedEvent
+		if r >= len(b) || r+1 >= len(b) && b[r] == '\\' {
+			return 0, 0, 0, false, ErrMalformedEvent
 		}
-		if a[r] == '"' {
-			p.i = r + 1
-			return start, w, nil
+		if b[r] == '"' {
+			return start, r, r + 1, true, nil
 		}
-		if r+1 >= len(a) {
-			return 0, 0, ErrMalformedEvent
+		switch b[r+1] {
+		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			r += 2
+		case 'u':
+			if _, ok := hex4(b, r+2); !ok {
+				return 0, 0, 0, false, ErrMalformedEvent
+			}
+			r += 6
+		default:
+			return 0, 0, 0, false, ErrMalformedEvent
 		}
+	}
+}
+
+// jsonUnescape decodes the escapes of a's raw JSON string text (already
+// validated by jsonString) over a itself, and returns the result: every
+// escape is longer than what it stands for.
+func jsonUnescape(a []byte) []byte {
+	k := bytes.IndexByte(a, '\\')
+	if k < 0 {
+		return a
+	}
+	w, r := k, k // write and read positions, w <= r
+	for {
+		j := bytes.IndexByte(a[r:], '\\')
+		if j < 0 {
+			w += copy(a[w:], a[r:])
+			return a[:w]
+		}
+		w += copy(a[w:], a[r:r+j])
+		r += j
 		e := a[r+1]
 		r += 2
 		switch e {
-		case '"', '\\', '/':
-			a[w] = e
 		case 'b':
 			a[w] = '\b'
 		case 'f':
@@ -235,10 +284,7 @@ func (p *jsonParser) str() (start, end int, err error) {
 		case 't':
 			a[w] = '\t'
 		case 'u':
-			c, ok := hex4(a, r)
-			if !ok {
-				return 0, 0, ErrMalformedEvent
-			}
+			c, _ := hex4(a, r)
 			r += 4
 			if utf16.IsSurrogate(c) {
 				// A high surrogate followed by \uDC00-\uDFFF is one rune.
@@ -254,8 +300,8 @@ func (p *jsonParser) str() (start, end int, err error) {
 			}
 			w += len(utf8.AppendRune(a[w:w], c))
 			continue
-		default:
-			return 0, 0, ErrMalformedEvent
+		default: // '"', '\\', '/'
+			a[w] = e
 		}
 		w++
 	}

@@ -7,26 +7,62 @@ import "bytes"
 // copied unchanged, as libesl's esl_url_decode does. dst may be s[:0] (or
 // start at s's first byte) to decode in place.
 func PercentDecode(dst, s []byte) []byte {
-	for {
-		k := bytes.IndexByte(s, '%')
-		if k < 0 {
-			return append(dst, s...)
-		}
-		dst = append(dst, s[:k]...)
-		s = s[k:]
-		if len(s) >= 3 {
-			if h, ok := unhex(s[1]); ok {
-				if l, ok := unhex(s[2]); ok {
-					dst = append(dst, h<<4|l)
-					s = s[3:]
-					continue
-				}
+	k := bytes.IndexByte(s, '%')
+	if k < 0 {
+		return append(dst, s...)
+	}
+	dst = append(dst, s[:k]...)
+	// One byte at a time from the first escape on: values that have one
+	// usually have several, close together.
+	for i := k; i < len(s); i++ {
+		c := s[i]
+		if c == '%' && i+2 < len(s) {
+			if h, l := hexVal[s[i+1]], hexVal[s[i+2]]; h|l < 16 {
+				c = h<<4 | l
+				i += 2
 			}
 		}
-		dst = append(dst, '%')
-		s = s[1:]
+		dst = append(dst, c)
 	}
+	return dst
 }
+
+// percentDecodeInPlace is PercentDecode(v[:0], v) without appends.
+func percentDecodeInPlace(v []byte) []byte {
+	k := bytes.IndexByte(v, '%')
+	if k < 0 {
+		return v
+	}
+	w := k
+	for r := k; r < len(v); r++ {
+		c := v[r]
+		if c == '%' && r+2 < len(v) {
+			if h, l := hexVal[v[r+1]], hexVal[v[r+2]]; h|l < 16 {
+				c = h<<4 | l
+				r += 2
+			}
+		}
+		v[w] = c
+		w++
+	}
+	return v[:w]
+}
+
+// hexVal maps a hex digit (either case) to its value and every other byte
+// to 0xFF.
+var hexVal = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xFF
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = byte(c - '0')
+	}
+	for c := 'a'; c <= 'f'; c++ {
+		t[c] = byte(c - 'a' + 10)
+		t[c-'a'+'A'] = byte(c - 'a' + 10)
+	}
+	return t
+}()
 
 func unhex(c byte) (byte, bool) {
 	switch {

@@ -5,47 +5,70 @@ import (
 	"strconv"
 )
 
-// plain parses a text/event-plain body held in the arena a: header lines
-// "Name: value" with percent-encoded values (decoded in place) up to a
+// scanPlain validates and indexes a text/event-plain body without writing
+// to it: header lines "Name: value" with percent-encoded values up to a
 // blank line; when the last header is a non-zero Content-Length, that many
 // bytes after the blank line are the body and that header is the body
-// marker, not a header.
-func (d *EventDecoder) plain(a []byte) (bs, be int, err error) {
+// marker, not a header. Values with a '%' (to decode) or in the "ARRAY::"
+// form (to split) get a fixup.
+func (d *EventDecoder) scanPlain(b []byte) (bs, be int, err error) {
+	hs, fix := d.hs, d.fix
+	// pct is the next '%' at or after the current line (len(b) if none):
+	// one search per line that has one, instead of one per line.
+	pct := bytes.IndexByte(b, '%')
+	if pct < 0 {
+		pct = len(b)
+	}
 	pos := 0
-	for pos < len(a) {
-		end := len(a)
-		next := len(a)
-		if i := bytes.IndexByte(a[pos:], '\n'); i >= 0 {
+	for pos < len(b) {
+		end, next := len(b), len(b)
+		if i := bytes.IndexByte(b[pos:], '\n'); i >= 0 {
 			end = pos + i
 			next = end + 1
 		}
-		if end > pos && a[end-1] == '\r' {
+		if end > pos && b[end-1] == '\r' {
 			end--
 		}
 		if end == pos {
 			pos = next
 			break
 		}
-		c := bytes.IndexByte(a[pos:end], ':')
+		c := bytes.IndexByte(b[pos:end], ':')
 		if c <= 0 {
+			d.hs, d.fix = hs, fix
 			return 0, 0, ErrMalformedHeader
 		}
 		vs := pos + c + 1
-		for vs < end && (a[vs] == ' ' || a[vs] == '\t') {
+		for vs < end && (b[vs] == ' ' || b[vs] == '\t') {
 			vs++
 		}
-		ve := end
-		if k := bytes.IndexByte(a[vs:ve], '%'); k >= 0 {
-			ve = vs + k + len(PercentDecode(a[vs+k:vs+k], a[vs+k:ve]))
+		if pct < end {
+			if pct >= vs || bytes.IndexByte(b[vs:end], '%') >= 0 {
+				fix = append(fix, fixup{int32(len(hs)), fixValue})
+			}
+			if pct = bytes.IndexByte(b[next:], '%'); pct < 0 {
+				pct = len(b)
+			} else {
+				pct += next
+			}
+		} else if end-vs >= len(arrayPrefix) && b[vs] == 'A' && string(b[vs:vs+len(arrayPrefix)]) == arrayPrefix {
+			fix = append(fix, fixup{int32(len(hs)), fixValue})
 		}
-		d.spans = append(d.spans, span{NameStart: int32(pos), NameEnd: int32(pos + c), ValueStart: int32(vs), ValueEnd: int32(ve)})
+		hs = append(hs, Span{NameStart: int32(pos), NameEnd: int32(pos + c), ValueStart: int32(vs), ValueEnd: int32(end)})
 		pos = next
 	}
-	rest := a[pos:]
-	if n := len(d.spans); n > 0 {
-		last := d.spans[n-1]
-		if EqualFold(bytesString(a[last.NameStart:last.NameEnd]), "Content-Length") {
-			cl, err := ParseContentLength(bytesString(a[last.ValueStart:last.ValueEnd]))
+	d.hs, d.fix = hs, fix
+	rest := b[pos:]
+	if n := len(hs); n > 0 {
+		last := hs[n-1]
+		if EqualFold(bytesString(b[last.NameStart:last.NameEnd]), "Content-Length") {
+			v := b[last.ValueStart:last.ValueEnd]
+			fixed := len(fix) > 0 && fix[len(fix)-1].idx == int32(n-1)
+			if fixed {
+				d.small = PercentDecode(d.small[:0], v)
+				v = d.small
+			}
+			cl, err := ParseContentLength(bytesString(v))
 			switch {
 			case err != nil && len(rest) > 0:
 				return 0, 0, err
@@ -55,12 +78,15 @@ func (d *EventDecoder) plain(a []byte) (bs, be int, err error) {
 			case cl > len(rest):
 				return 0, 0, ErrMalformedEvent
 			default:
-				d.spans = d.spans[:n-1]
+				d.hs = hs[:n-1]
+				if fixed {
+					d.fix = fix[:len(fix)-1]
+				}
 				return pos, pos + cl, nil
 			}
 		}
 	}
-	return len(a), len(a), nil
+	return len(b), len(b), nil
 }
 
 // AppendPlain appends ev serialised as FreeSWITCH's text/event-plain body

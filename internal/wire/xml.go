@@ -104,7 +104,7 @@ func expect(b []byte, i int, lit string) (int, bool) {
 
 // xmlElement parses <Name>text</Name> (or <Name/>) at a[i:], decoding the
 // text in place, and returns where its name and value are.
-func xmlElement(a []byte, i int) (sp span, next int, err error) {
+func xmlElement(a []byte, i int) (sp Span, next int, err error) {
 	if i >= len(a) || a[i] != '<' {
 		return sp, 0, ErrMalformedEvent
 	}
@@ -125,7 +125,7 @@ func xmlElement(a []byte, i int) (sp span, next int, err error) {
 	if len(name) == 0 {
 		return sp, 0, ErrMalformedEvent
 	}
-	sp = span{NameStart: int32(ns), NameEnd: int32(ns + len(name)), ValueStart: int32(i), ValueEnd: int32(i)}
+	sp = Span{NameStart: int32(ns), NameEnd: int32(ns + len(name)), ValueStart: int32(i), ValueEnd: int32(i)}
 	if selfClosing {
 		return sp, i, nil
 	}
@@ -151,21 +151,21 @@ func xmlElement(a []byte, i int) (sp span, next int, err error) {
 
 // addXMLHeader records a header, folding it into the previous header as an
 // array value when both have the same name.
-func (d *EventDecoder) addXMLHeader(a []byte, sp span) {
-	if n := len(d.spans); n > 0 {
-		last := &d.spans[n-1]
+func (d *EventDecoder) addXMLHeader(a []byte, sp Span) {
+	if n := len(d.hs); n > 0 {
+		last := &d.hs[n-1]
 		if bytes.Equal(a[last.NameStart:last.NameEnd], a[sp.NameStart:sp.NameEnd]) {
-			if last.N == 0 {
-				last.First = int32(len(d.elems))
+			if last.ValueEnd >= 0 { // a second value: the header becomes an array
+				first := int32(len(d.elems))
 				d.elems = append(d.elems, elem{last.ValueStart, last.ValueEnd})
-				last.N = 1
+				last.ValueStart, last.ValueEnd = first, -2
 			}
 			d.elems = append(d.elems, elem{sp.ValueStart, sp.ValueEnd})
-			last.N++
+			last.ValueEnd-- // one more value: ValueEnd is -count-1
 			return
 		}
 	}
-	d.spans = append(d.spans, sp)
+	d.hs = append(d.hs, sp)
 }
 
 // xmlUnescape appends text with its entity and character references
