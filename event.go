@@ -43,7 +43,7 @@ func (e *Event) Lookup(name string) (string, bool) { return e.c.Lookup(name) }
 // elements of a multi-valued header, and the values of repeated headers.
 func (e *Event) Values(name string) []string {
 	var out []string
-	for i := range e.c.Spans {
+	for i := range e.c.Len() {
 		if wire.EqualFold(e.c.Name(i), name) {
 			out = append(out, e.c.Header(i).Values()...)
 		}
@@ -54,7 +54,7 @@ func (e *Event) Values(name string) []string {
 // Headers iterates over the headers in wire order.
 func (e *Event) Headers() iter.Seq[Header] {
 	return func(yield func(Header) bool) {
-		for i := range e.c.Spans {
+		for i := range e.c.Len() {
 			if !yield(e.c.Header(i)) {
 				return
 			}
@@ -63,7 +63,7 @@ func (e *Event) Headers() iter.Seq[Header] {
 }
 
 // Len returns the number of headers.
-func (e *Event) Len() int { return len(e.c.Spans) }
+func (e *Event) Len() int { return e.c.Len() }
 
 // Body returns the event body ("" when there is none).
 func (e *Event) Body() string { return e.c.Body }

@@ -77,7 +77,7 @@ func (e *Event) Equal(o *Event) bool {
 	if e.Len() != o.Len() || e.c.Body != o.c.Body {
 		return false
 	}
-	for i := range e.c.Spans {
+	for i := range e.c.Len() {
 		a, b := e.c.Header(i), o.c.Header(i)
 		if a.Name != b.Name || a.Value != b.Value || len(a.Array) != len(b.Array) || (a.Array == nil) != (b.Array == nil) {
 			return false

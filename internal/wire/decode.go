@@ -168,9 +168,6 @@ func newArena(src []byte, size int) []byte {
 	return unsafe.Slice(unsafe.StringData(sb.String()), size)
 }
 
-// spanSize is the size of a Span in bytes.
-const spanSize = int(unsafe.Sizeof(Span{}))
-
 // DecodeCompact decodes body according to contentType (TypeEventPlain,
 // TypeEventJSON or TypeEventXML) into the compact form: one allocation
 // holding the text and, after it, the span table, plus one for array
@@ -180,17 +177,21 @@ func (d *EventDecoder) DecodeCompact(c *Compact, contentType string, body []byte
 	if err != nil {
 		return err
 	}
-	n, text := len(d.hs), len(src)
-	size, off := text, (text+3)&^3 // the span table goes after the text, 4-byte aligned
-	if n > 0 {
-		size = off + n*spanSize
+	text := len(src)
+	off := (text + 3) &^ 3 // the span table goes after the text, 4-byte aligned
+	size := text
+	if len(d.hs) > 0 {
+		size = off + spanBytes(len(d.hs), text, len(d.elems))
 	}
 	a := newArena(src, size)
 	be = d.finish(a[:text], f, bs, be)
-	var spans []Span
-	if n > 0 {
-		spans = unsafe.Slice((*Span)(unsafe.Pointer(&a[off])), n)
-		copy(spans, d.hs)
+	// finish may add array values (ARRAY:: splits): size the table again.
+	if len(d.hs) > 0 && off+spanBytes(len(d.hs), text, len(d.elems)) > size {
+		c.setSpans(d.hs, text, len(d.elems), nil)
+	} else if len(d.hs) > 0 {
+		c.setSpans(d.hs, text, len(d.elems), a[off:size])
+	} else {
+		c.setSpans(nil, text, 0, nil)
 	}
 	data := ""
 	if text > 0 {
@@ -198,7 +199,6 @@ func (d *EventDecoder) DecodeCompact(c *Compact, contentType string, body []byte
 		data = unsafe.String(&a[0], text)
 	}
 	c.Data = data
-	c.Spans = spans
 	c.Arrays = d.arrays(data)
 	c.Body = data[bs:be]
 	c.HasBody = bs < text

@@ -19,14 +19,16 @@ type Event struct {
 
 // Compact is a decoded event in the form that costs least to build and to
 // keep: every name, value and the body live in one string, Data, and each
-// header is four offsets into it (no pointers, so the garbage collector
-// never scans them). Header(i) gives the i-th header as a Header. A
-// Compact is immutable once built.
+// header is a few offsets into it (no pointers, so the garbage collector
+// never scans them): 8 bytes per header when Data is shorter than 64 KiB,
+// which is nearly every event, 16 otherwise. Header(i) gives the i-th
+// header as a Header. A Compact is immutable once built.
 type Compact struct {
-	Data   string   // every name and scalar value, back to back
-	Spans  []Span   // one per header, in wire order, pointing into Data
-	Arrays []string // the values of array headers, referenced by their Span
-	Body   string   // the event's body, or ""
+	Data   string       // every name and scalar value, back to back
+	wide   []Span       // one per header, in wire order, for a long Data
+	narrow []narrowSpan // one per header, in wire order, otherwise
+	Arrays []string     // the values of array headers, referenced by their span
+	Body   string       // the event's body, or ""
 	// HasBody is as in Event.
 	HasBody bool
 }
@@ -40,18 +42,99 @@ type Span struct {
 	ValueStart, ValueEnd int32 // the value, or the array's place (see above)
 }
 
+// narrowSpan is a Span for a Data shorter than 64 KiB. A scalar has
+// vs <= ve; an array header has vs > ve, its values being
+// Arrays[ve:ve+vs-ve-1].
+type narrowSpan struct{ ns, ne, vs, ve uint16 }
+
+// narrowLimit is the longest text (and the most array values) whose
+// offsets fit a narrowSpan.
+const narrowLimit = 0xFFFF
+
+// narrowOf converts sp, which fits, to the narrow form.
+func narrowOf(sp Span) narrowSpan {
+	if sp.ValueEnd < 0 {
+		first, n := sp.ValueStart, -sp.ValueEnd-1
+		return narrowSpan{uint16(sp.NameStart), uint16(sp.NameEnd), uint16(first + n + 1), uint16(first)}
+	}
+	return narrowSpan{uint16(sp.NameStart), uint16(sp.NameEnd), uint16(sp.ValueStart), uint16(sp.ValueEnd)}
+}
+
+// span returns header i's Span.
+func (c *Compact) span(i int) Span {
+	if c.narrow == nil {
+		return c.wide[i]
+	}
+	s := c.narrow[i]
+	if s.vs > s.ve {
+		return Span{int32(s.ns), int32(s.ne), int32(s.ve), -int32(s.vs-s.ve-1) - 1}
+	}
+	return Span{int32(s.ns), int32(s.ne), int32(s.vs), int32(s.ve)}
+}
+
+// setSpans stores hs, in the narrow form when the text and the array
+// values allow, in dst when it is large enough (it then shares the text's
+// allocation), else in a fresh slice. It returns the bytes of dst used.
+func (c *Compact) setSpans(hs []Span, text, elems int, dst []byte) int {
+	n := len(hs)
+	c.wide, c.narrow = nil, nil
+	if n == 0 {
+		return 0
+	}
+	if text <= narrowLimit && elems < narrowLimit {
+		var out []narrowSpan
+		if len(dst) >= n*narrowSize {
+			out = unsafe.Slice((*narrowSpan)(unsafe.Pointer(unsafe.SliceData(dst))), n)
+		} else {
+			out = make([]narrowSpan, n)
+		}
+		for i, sp := range hs {
+			out[i] = narrowOf(sp)
+		}
+		c.narrow = out
+		return n * narrowSize
+	}
+	var out []Span
+	if len(dst) >= n*spanSize {
+		out = unsafe.Slice((*Span)(unsafe.Pointer(unsafe.SliceData(dst))), n)
+	} else {
+		out = make([]Span, n)
+	}
+	copy(out, hs)
+	c.wide = out
+	return n * spanSize
+}
+
+// spanBytes is how many bytes setSpans needs for n headers.
+func spanBytes(n, text, elems int) int {
+	if text <= narrowLimit && elems < narrowLimit {
+		return n * narrowSize
+	}
+	return n * spanSize
+}
+
+// Sizes of the span forms in bytes.
+const (
+	spanSize   = int(unsafe.Sizeof(Span{}))
+	narrowSize = int(unsafe.Sizeof(narrowSpan{}))
+)
+
 // Len returns the number of headers.
-func (c *Compact) Len() int { return len(c.Spans) }
+func (c *Compact) Len() int { return len(c.narrow) + len(c.wide) }
 
 // Name returns the name of header i.
 func (c *Compact) Name(i int) string {
-	s := &c.Spans[i]
+	if c.narrow != nil {
+		s := &c.narrow[i]
+		return c.Data[s.ns:s.ne]
+	}
+	s := &c.wide[i]
 	return c.Data[s.NameStart:s.NameEnd]
 }
 
 // Header returns header i.
 func (c *Compact) Header(i int) Header {
-	s := &c.Spans[i]
+	s := c.span(i)
 	h := Header{Name: c.Data[s.NameStart:s.NameEnd]}
 	if s.ValueEnd >= 0 {
 		h.Value = c.Data[s.ValueStart:s.ValueEnd]
@@ -67,8 +150,9 @@ func (c *Compact) Header(i int) Header {
 	return h
 }
 
-// value returns the (first) value of the header at s.
-func (c *Compact) value(s *Span) string {
+// value returns the (first) value of header i.
+func (c *Compact) value(i int) string {
+	s := c.span(i)
 	if s.ValueEnd >= 0 {
 		return c.Data[s.ValueStart:s.ValueEnd]
 	}
@@ -81,10 +165,19 @@ func (c *Compact) value(s *Span) string {
 // Lookup returns the first value of the first header called name (ASCII
 // case-insensitive) and whether there is one.
 func (c *Compact) Lookup(name string) (string, bool) {
-	for i := range c.Spans {
-		s := &c.Spans[i]
+	if c.narrow != nil {
+		for i := range c.narrow {
+			s := &c.narrow[i]
+			if int(s.ne-s.ns) == len(name) && EqualFold(c.Data[s.ns:s.ne], name) {
+				return c.value(i), true
+			}
+		}
+		return "", false
+	}
+	for i := range c.wide {
+		s := &c.wide[i]
 		if int(s.NameEnd-s.NameStart) == len(name) && EqualFold(c.Data[s.NameStart:s.NameEnd], name) {
-			return c.value(s), true
+			return c.value(i), true
 		}
 	}
 	return "", false
@@ -93,9 +186,9 @@ func (c *Compact) Lookup(name string) (string, bool) {
 // Event returns the event with its headers as a Headers slice.
 func (c *Compact) Event() *Event {
 	ev := &Event{Body: c.Body, HasBody: c.HasBody}
-	if len(c.Spans) > 0 {
-		ev.Headers = make(Headers, len(c.Spans))
-		for i := range c.Spans {
+	if n := c.Len(); n > 0 {
+		ev.Headers = make(Headers, n)
+		for i := range n {
 			ev.Headers[i] = c.Header(i)
 		}
 	}
@@ -114,15 +207,12 @@ func CompactOf(hs Headers, body string) Compact {
 		elems += len(hs[i].Array)
 	}
 	buf := make([]byte, 0, n)
-	var c Compact
-	if len(hs) > 0 {
-		c.Spans = make([]Span, len(hs))
-	}
+	spans := make([]Span, len(hs))
 	type rng struct{ s, e int }
 	arr := make([]rng, 0, elems)
 	for i := range hs {
 		h := &hs[i]
-		sp := &c.Spans[i]
+		sp := &spans[i]
 		sp.NameStart = int32(len(buf))
 		buf = append(buf, h.Name...)
 		sp.NameEnd = int32(len(buf))
@@ -141,6 +231,8 @@ func CompactOf(hs Headers, body string) Compact {
 	}
 	bs := len(buf)
 	buf = append(buf, body...)
+	var c Compact
+	c.setSpans(spans, len(buf), elems, nil)
 	if len(buf) > 0 {
 		c.Data = unsafe.String(&buf[0], len(buf))
 	}
@@ -200,14 +292,23 @@ func (h headerSlice) Header(i int) Header { return h[i] }
 // string (channel variables are looked up as "variable_"+name).
 func (c *Compact) LookupPrefixed(prefix, name string) (string, bool) {
 	n := len(prefix) + len(name)
-	for i := range c.Spans {
-		s := &c.Spans[i]
-		if int(s.NameEnd-s.NameStart) != n {
-			continue
+	for i := range c.Len() {
+		var h string
+		if c.narrow != nil {
+			s := &c.narrow[i]
+			if int(s.ne-s.ns) != n {
+				continue
+			}
+			h = c.Data[s.ns:s.ne]
+		} else {
+			s := &c.wide[i]
+			if int(s.NameEnd-s.NameStart) != n {
+				continue
+			}
+			h = c.Data[s.NameStart:s.NameEnd]
 		}
-		h := c.Data[s.NameStart:s.NameEnd]
 		if EqualFold(h[:len(prefix)], prefix) && EqualFold(h[len(prefix):], name) {
-			return c.value(s), true
+			return c.value(i), true
 		}
 	}
 	return "", false
