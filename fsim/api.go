@@ -241,9 +241,13 @@ func apiFsctl(s *Sim, c *apiCall) (string, bool) {
 	}
 	switch strings.ToLower(f[0]) {
 	case "shutdown":
+		// A simulated activity like a background job, so that Settle
+		// waits until the shutdown has gone through.
+		s.sched.enter()
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()
+			defer s.sched.leave()
 			s.shutdown()
 		}()
 		return "+OK\n", true

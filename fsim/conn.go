@@ -17,7 +17,9 @@ type listener struct {
 	sim      *Sim
 	nc       net.Conn
 	bw       *bufio.Writer
+	out      countingWriter // under bw: counts what reached the socket
 	outbound bool
+	rest     restState
 
 	cmds    chan *command
 	partial atomic.Bool // a command is partly received: events stall
@@ -89,7 +91,6 @@ func (s *Sim) newListener(nc net.Conn, session *channel) *listener {
 	l := &listener{
 		sim:        s,
 		nc:         nc,
-		bw:         bufio.NewWriterSize(nc, 64<<10),
 		cmds:       make(chan *command, 64),
 		wake:       make(chan struct{}, 1),
 		done:       make(chan struct{}),
@@ -100,6 +101,12 @@ func (s *Sim) newListener(nc net.Conn, session *channel) *listener {
 		lingerDone: make(chan struct{}, 1),
 		allowed:    fullPermissions,
 		faults:     make(chan func(), 4),
+	}
+	l.out.w = nc
+	l.bw = bufio.NewWriterSize(&l.out, 64<<10)
+	l.rest.cond.L = &l.rest.mu
+	if f := s.onConn; f != nil {
+		f(l)
 	}
 	s.trackConn(l)
 	return l
@@ -163,6 +170,7 @@ func (l *listener) run() {
 		l.readLoop()
 	}()
 	defer func() {
+		l.rest.end()
 		close(l.done)
 		l.nc.Close()
 		<-readerDone
@@ -192,8 +200,13 @@ func (l *listener) run() {
 			l.finish(noticeGoodbye)
 			return
 		}
-		if l.bw.Flush() != nil {
-			return
+		if len(l.cmds) == 0 {
+			// Replies to pipelined commands that are already here wait in
+			// the buffer and go out together after the last of them.
+			if l.bw.Flush() != nil {
+				return
+			}
+			l.rest.set(true)
 		}
 		var firstC <-chan struct{}
 		if !gotFirst {
@@ -201,6 +214,7 @@ func (l *listener) run() {
 		}
 		select {
 		case c, ok := <-l.cmds:
+			l.rest.set(false)
 			if !ok {
 				// Peer closed or read error: FreeSWITCH still tries its notice.
 				l.finish(noticeGoodbye)
@@ -214,7 +228,11 @@ func (l *listener) run() {
 				l.finish(noticeGoodbye)
 				return
 			}
+			if l.mayBlock(c) && l.bw.Flush() != nil {
+				return
+			}
 			quit := l.handle(c)
+			l.rest.handled.Add(1)
 			if l.stall > 0 {
 				d := l.stall
 				l.stall = 0
@@ -226,7 +244,9 @@ func (l *listener) run() {
 				return
 			}
 		case <-l.wake:
+			l.rest.set(false)
 		case f := <-l.faults:
+			l.rest.set(false)
 			f()
 			if l.stall > 0 {
 				d := l.stall

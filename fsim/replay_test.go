@@ -73,6 +73,7 @@ type capFrame struct {
 	headers [][2]string
 	body    []byte
 	ev      *capEvent
+	end     int64 // live frames: the stream offset just after the frame
 }
 
 func (f *capFrame) get(n string) string {
@@ -254,18 +255,7 @@ func clientCommands(t *testing.T, path string) [][]byte {
 		t.Fatal(err)
 	}
 	var out [][]byte
-	br := bufio.NewReader(bytes.NewReader(b))
 	off := 0
-	var flag atomic.Bool
-	for {
-		_, err := readCommand(br, &flag)
-		consumed := len(b) - br.Buffered() - 0
-		// bufio buffered everything up front: compute from the reader state.
-		_ = consumed
-		if err != nil {
-			break
-		}
-	}
 	// Commands end at "\n\n" plus a body of Content-Length bytes.
 	for off < len(b) {
 		end := bytes.Index(b[off:], []byte("\n\n"))
@@ -281,6 +271,18 @@ func clientCommands(t *testing.T, path string) [][]byte {
 		}
 		out = append(out, b[off:n])
 		off = n
+	}
+	// The replay counts commands to know when the simulator has answered
+	// them all: every piece must be exactly one command to the simulator.
+	for i, cmd := range out {
+		br := bufio.NewReader(bytes.NewReader(cmd))
+		var flag atomic.Bool
+		if c, err := readCommand(br, &flag); c == nil || err != nil {
+			t.Fatalf("%s: command %d %q does not parse: %v", path, i, cmd, err)
+		}
+		if c, err := readCommand(br, &flag); c != nil || err != io.EOF {
+			t.Fatalf("%s: command %d %q is more than one command", path, i, cmd)
+		}
 	}
 	return out
 }
@@ -321,43 +323,102 @@ type replay struct {
 	name   string
 	sim    *Sim
 	clk    *ManualClock
+	conns  chan *listener // from Sim.onConn
+	l      *listener      // the simulator's side of the connection
+	sent   int64          // commands written
 	frames chan *capFrame
-	errs   chan error
+	end    int64 // stream offset after the last frame in got
 	got    []*capFrame
 	uuids  map[string]string // capture uuid -> live uuid
 }
 
 // collect reads live frames into r.got until n frames arrived or the
-// simulation has nothing more to say within the time budget.
+// simulation has nothing more to say within the time budget: whenever the
+// simulator is quiet (see quiet) and frames are still missing, the manual
+// clock jumps to the next timer due.
 func (r *replay) collect(n int, budget time.Duration) {
 	start := r.clk.Now()
-	idle := 0
 	for len(r.got) < n {
+		if !r.quiet() || len(r.got) >= n {
+			return
+		}
+		now := r.clk.Now()
+		next, ok := r.clk.nextDue()
+		if !ok || next.Sub(start) > budget {
+			return
+		}
+		r.sim.Advance(max(next.Sub(now), time.Millisecond))
+	}
+}
+
+// quiet waits until nothing more can come without simulated time passing
+// (every command sent is answered, every simulated activity is blocked on
+// the clock, the connection's queue is drained) and every byte the
+// simulator wrote is in r.got. It reports false once the connection has
+// ended and all its frames are in. Nothing here guesses from a quiet
+// spell: both sides count.
+func (r *replay) quiet() bool {
+	l := r.conn()
+	for {
+		if _, ended := l.awaitRest(r.sent); ended {
+			r.readToEnd()
+			return false
+		}
+		r.sim.Settle()
+		if l.atRest(r.sent) {
+			break
+		}
+	}
+	written := l.out.n.Load()
+	if l.isDone() {
+		r.readToEnd()
+		return false
+	}
+	guard := time.NewTimer(time.Minute)
+	defer guard.Stop()
+	for r.end < written {
+		select {
+		case f, ok := <-r.frames:
+			if !ok {
+				return false
+			}
+			r.got = append(r.got, f)
+			r.end = f.end
+		case <-guard.C:
+			r.t.Fatalf("the simulator wrote %d bytes, %d arrived", written, r.end)
+		}
+	}
+	return true
+}
+
+// readToEnd takes the frames of a connection that has ended, until EOF.
+func (r *replay) readToEnd() {
+	guard := time.NewTimer(time.Minute)
+	defer guard.Stop()
+	for {
 		select {
 		case f, ok := <-r.frames:
 			if !ok {
 				return
 			}
 			r.got = append(r.got, f)
-			idle = 0
-			continue
-		case <-time.After(30 * time.Millisecond):
+			r.end = f.end
+		case <-guard.C:
+			r.t.Fatal("the connection ended but the socket did not close")
 		}
-		r.sim.Settle()
-		now := r.clk.Now()
-		next, ok := r.clk.nextDue()
-		if !ok || next.Sub(start) > budget {
-			if idle++; idle >= 3 {
-				return
-			}
-			continue
-		}
-		d := next.Sub(now)
-		if d < time.Millisecond {
-			d = time.Millisecond
-		}
-		r.sim.Advance(d)
 	}
+}
+
+// conn is the simulator's side of the replayed connection.
+func (r *replay) conn() *listener {
+	if r.l == nil {
+		select {
+		case r.l = <-r.conns:
+		case <-time.After(time.Minute):
+			r.t.Fatal("the simulator made no connection")
+		}
+	}
+	return r.l
 }
 
 func (r *replay) substitute(cmd []byte) []byte {
@@ -445,11 +506,18 @@ func replayCapture(t *testing.T, dir, name string) []string {
 		opts.HeartbeatInterval = 20 * time.Second
 	}
 	s := New(opts)
+	r := &replay{t: t, name: name, sim: s, clk: clk, conns: make(chan *listener, 4), frames: make(chan *capFrame, 1024), uuids: map[string]string{}}
+	s.onConn = func(l *listener) {
+		select {
+		case r.conns <- l:
+		default:
+			t.Error("more than one connection")
+		}
+	}
 	if err := s.Start(); err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	r := &replay{t: t, name: name, sim: s, clk: clk, frames: make(chan *capFrame, 1024), uuids: map[string]string{}}
 
 	var nc net.Conn
 	if outbound {
@@ -471,13 +539,15 @@ func replayCapture(t *testing.T, dir, name string) []string {
 	}
 	defer nc.Close()
 	go func() {
-		br := bufio.NewReader(nc)
+		cr := &countingReader{r: nc}
+		br := bufio.NewReader(cr)
 		for {
 			f, err := readFrame(br)
 			if err != nil {
 				close(r.frames)
 				return
 			}
+			f.end = cr.n - int64(br.Buffered())
 			r.frames <- f
 		}
 	}()
@@ -501,10 +571,23 @@ func replayCapture(t *testing.T, dir, name string) []string {
 		s.Settle()
 		r.alignUUIDs(want)
 		nc.Write(r.substitute(cmd))
+		r.sent++
 	}
 	r.collect(len(want)+1, 30*time.Second)
 	r.alignUUIDs(want)
 	return compareStreams(name, want, r.got)
+}
+
+// countingReader counts the bytes read from the socket.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // eventsBefore counts the frames between reply i-1 and reply i that the

@@ -97,7 +97,8 @@ type Sim struct {
 	globals  *varList
 	dialplan *Dialplan
 	hooks    hooks
-	sessions uint64 // since startup
+	onConn   func(*listener) // tests: sees every connection as it is made
+	sessions uint64          // since startup
 	peak     int
 	conns    map[*listener]struct{} // every open connection, for Close
 
