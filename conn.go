@@ -53,8 +53,10 @@ package esl
 //
 // Writes never block callers: a command's bytes are appended to a buffer
 // that the writer goroutine flushes, so many concurrent callers share one
-// write system call (pipelining). A write error or the write timeout ends
-// the connection.
+// write system call (pipelining). When callers run concurrently the writer
+// yields before taking the buffer, letting the callers just handed their
+// replies queue their next commands into the same write; a lone caller is
+// written at once. A write error or the write timeout ends the connection.
 
 import (
 	"context"
