@@ -30,8 +30,11 @@ type Client struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
-	mu      sync.Mutex
-	cur     *conn // nil while disconnected
+	mu  sync.Mutex
+	cur *conn // nil while disconnected
+	// live mirrors cur (set under mu) so that commands find the
+	// connection without taking mu.
+	live    atomic.Pointer[conn]
 	downErr error // why cur is nil
 	closed  bool
 	bgSub   bool // cur is subscribed to BACKGROUND_JOB on our behalf
@@ -69,6 +72,7 @@ func Dial(ctx context.Context, addr string, opts ...Option) (*Client, error) {
 		return nil, err
 	}
 	c.cur = cn
+	c.live.Store(cn)
 	c.wg.Add(1)
 	go c.supervise(cn)
 	return c, nil
@@ -177,6 +181,7 @@ func (c *Client) supervise(cn *conn) {
 			return
 		}
 		c.cur, c.downErr, c.bgSub = nil, err, false
+		c.live.Store(nil)
 		jobs := c.takeJobsLocked()
 		c.mu.Unlock()
 		for _, j := range jobs {
@@ -298,6 +303,7 @@ func (c *Client) reconnect() (*conn, error, bool) {
 			return nil, nil, false
 		}
 		c.cur, c.downErr = cn, nil
+		c.live.Store(cn)
 		c.mu.Unlock()
 		c.log.Info("esl: reconnected", "attempt", attempt+1)
 		if rerr != nil {
@@ -317,6 +323,9 @@ func (c *Client) heartbeatSubscribed() bool {
 
 // conn returns the live connection or why there is none.
 func (c *Client) conn() (*conn, error) {
+	if cn := c.live.Load(); cn != nil {
+		return cn, nil
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {
@@ -370,6 +379,7 @@ func (c *Client) Close() error {
 	c.closed = true
 	cn := c.cur
 	c.cur = nil
+	c.live.Store(nil)
 	jobs := c.takeJobsLocked()
 	c.mu.Unlock()
 	c.cancel()

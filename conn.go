@@ -53,8 +53,10 @@ package esl
 //
 // Writes never block callers: a command's bytes are appended to a buffer
 // that the writer goroutine flushes, so many concurrent callers share one
-// write system call (pipelining). A write error or the write timeout ends
-// the connection.
+// write system call (pipelining). When callers run concurrently the writer
+// yields before taking the buffer, letting the callers just handed their
+// replies queue their next commands into the same write; a lone caller is
+// written at once. A write error or the write timeout ends the connection.
 
 import (
 	"context"
@@ -190,6 +192,7 @@ type conn struct {
 	// delivered counts replies handed to callers since the writer last
 	// looked: more than one means concurrent callers (see writeLoop).
 	delivered atomic.Int64
+	queued    atomic.Int64 // commands queued so far (the writer's yield watches it grow)
 	stalled   atomic.Int32 // >0 while the reader waits for a subscriber (Block)
 	raw       rawCarver    // copies of event frames published undecoded (reader only)
 }
@@ -309,6 +312,7 @@ func (c *conn) enqueue(cmd *command, w *waiter) error {
 	c.wbuf = cmd.appendTo(c.wbuf)
 	c.pending = append(c.pending, w)
 	c.mu.Unlock()
+	c.queued.Add(1)
 	if c.log.Enabled(context.Background(), slog.LevelDebug) {
 		c.log.Debug("esl: send", "command", cmd.name())
 	}
@@ -372,9 +376,16 @@ func (c *conn) writeLoop() {
 			// Several callers were just handed their replies and are
 			// likely about to send again: let them run first, so that
 			// their commands share this write instead of costing one
-			// system call each. A lone caller (one reply since the last
+			// system call each; again while that brings more (a few
+			// times at most). A lone caller (one reply since the last
 			// write) is written at once.
-			runtime.Gosched()
+			for range 4 {
+				n := c.queued.Load()
+				runtime.Gosched()
+				if c.queued.Load() == n {
+					break
+				}
+			}
 		}
 		c.mu.Lock()
 		if len(c.wbuf) == 0 {

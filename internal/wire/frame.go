@@ -210,7 +210,7 @@ func unexpected(err error) error {
 // strings are carved out of an append-only chunk that is never written
 // again once a string refers to it.
 func (r *Reader) str(b []byte) string {
-	if s, ok := interned[string(b)]; ok {
+	if s, ok := interned(b); ok {
 		return s
 	}
 	if len(b) == 0 {
@@ -227,23 +227,79 @@ func (r *Reader) str(b []byte) string {
 	return unsafe.String(&r.chunk[s], len(b))
 }
 
-// interned holds the header names and values that recur in nearly every
-// frame, so that reading them costs no allocation.
-var interned = func() map[string]string {
-	m := map[string]string{}
-	for _, s := range []string{
-		"Content-Type", "Content-Length", "Reply-Text", "Job-UUID",
-		"Content-Disposition", "Controlled-Session-UUID", "Channel-Name", "Linger-Time",
-		"Socket-Mode", "Control", "Log-Level", "Text-Channel", "Log-File", "Log-Func",
-		"Log-Line", "User-Data",
-		TypeAuthRequest, TypeCommandReply, TypeAPIResponse, TypeEventPlain, TypeEventJSON,
-		TypeEventXML, TypeLogData, TypeDisconnectNotice, TypeRudeRejection,
-		"+OK", "+OK\n", "linger", "disconnect", "async", "static", "full",
-	} {
-		m[s] = s
+// interned returns the constant equal to b for the header names and
+// values that recur in nearly every frame, so that reading them costs no
+// allocation. A switch on a string compiles to a few length and byte
+// comparisons, which is cheaper than hashing b for a map.
+func interned(b []byte) (string, bool) {
+	switch string(b) {
+	case "Content-Type":
+		return "Content-Type", true
+	case "Content-Length":
+		return "Content-Length", true
+	case "Reply-Text":
+		return "Reply-Text", true
+	case "Job-UUID":
+		return "Job-UUID", true
+	case "Content-Disposition":
+		return "Content-Disposition", true
+	case "Controlled-Session-UUID":
+		return "Controlled-Session-UUID", true
+	case "Channel-Name":
+		return "Channel-Name", true
+	case "Linger-Time":
+		return "Linger-Time", true
+	case "Socket-Mode":
+		return "Socket-Mode", true
+	case "Control":
+		return "Control", true
+	case "Log-Level":
+		return "Log-Level", true
+	case "Text-Channel":
+		return "Text-Channel", true
+	case "Log-File":
+		return "Log-File", true
+	case "Log-Func":
+		return "Log-Func", true
+	case "Log-Line":
+		return "Log-Line", true
+	case "User-Data":
+		return "User-Data", true
+	case TypeAuthRequest:
+		return TypeAuthRequest, true
+	case TypeCommandReply:
+		return TypeCommandReply, true
+	case TypeAPIResponse:
+		return TypeAPIResponse, true
+	case TypeEventPlain:
+		return TypeEventPlain, true
+	case TypeEventJSON:
+		return TypeEventJSON, true
+	case TypeEventXML:
+		return TypeEventXML, true
+	case TypeLogData:
+		return TypeLogData, true
+	case TypeDisconnectNotice:
+		return TypeDisconnectNotice, true
+	case TypeRudeRejection:
+		return TypeRudeRejection, true
+	case "+OK":
+		return "+OK", true
+	case "+OK\n":
+		return "+OK\n", true
+	case "linger":
+		return "linger", true
+	case "disconnect":
+		return "disconnect", true
+	case "async":
+		return "async", true
+	case "static":
+		return "static", true
+	case "full":
+		return "full", true
 	}
-	return m
-}()
+	return "", false
+}
 
 // readLine returns one line including its LF, reading at most max bytes.
 // The slice aliases the bufio buffer when the line fits in it.

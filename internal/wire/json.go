@@ -29,7 +29,7 @@ func (d *EventDecoder) scanJSON(b []byte) (bs, be int, err error) {
 	} else {
 		for {
 			i = jsonWS(b, i)
-			ns, ne, j, esc, err := d.jsonString(b, i)
+			ns, ne, j, esc, err := d.jsonStr(b, i)
 			if err != nil {
 				return 0, 0, err
 			}
@@ -45,6 +45,13 @@ func (d *EventDecoder) scanJSON(b []byte) (bs, be int, err error) {
 					return 0, 0, err
 				}
 				d.dropBodyMarker(b)
+			} else if s, e, j, ok := d.jsonPlainStr(b, i); ok && !esc {
+				// The common case, inline: a string value, no escapes.
+				if e-s >= len(arrayPrefix) && b[s] == 'A' && string(b[s:s+len(arrayPrefix)]) == arrayPrefix {
+					d.fix = append(d.fix, fixup{int32(len(d.hs)), fixValue})
+				}
+				d.hs = append(d.hs, Span{NameStart: int32(ns), NameEnd: int32(ne), ValueStart: int32(s), ValueEnd: int32(e)})
+				i = j
 			} else if i, err = d.jsonValue(b, i, ns, ne, esc); err != nil {
 				return 0, 0, err
 			}
@@ -200,6 +207,27 @@ func jsonLiteral(b []byte) bool {
 	}
 	_, err := strconv.ParseFloat(string(b), 64)
 	return err == nil && b[0] != '+' && b[0] != '.'
+}
+
+// jsonStr is jsonString with the common case, a string without escapes,
+// inline.
+func (d *EventDecoder) jsonStr(b []byte, i int) (start, end, next int, esc bool, err error) {
+	if s, e, n, ok := d.jsonPlainStr(b, i); ok {
+		return s, e, n, false, nil
+	}
+	return d.jsonString(b, i)
+}
+
+// jsonPlainStr reports whether b[i:] starts with a JSON string without
+// escapes, and where it is.
+func (d *EventDecoder) jsonPlainStr(b []byte, i int) (start, end, next int, ok bool) {
+	if i < len(b) && b[i] == '"' {
+		start = i + 1
+		if q := bytes.IndexByte(b[start:], '"'); q >= 0 && d.bsl >= start+q {
+			return start, start + q, start + q + 1, true
+		}
+	}
+	return 0, 0, 0, false
 }
 
 // jsonString validates the JSON string at b[i:] and returns where its raw
