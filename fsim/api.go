@@ -51,9 +51,10 @@ func (s *Sim) runAPI(cmd, args string, owner *channel) (string, bool) {
 
 func (s *Sim) runAPICounted(cmd, args string, owner *channel, counted bool) (string, bool) {
 	cmd, args = strings.TrimSpace(cmd), strings.TrimSpace(args)
-	ev := s.newEvent(evAPI, "", origin{"switch_loadable_module.c", "switch_api_execute", 3140})
-	ev.add("API-Command", cmd)
-	ev.add("API-Command-Argument", args)
+	// The API event is created now (its time and sequence number) and
+	// fired after the command; its headers are only built then, and only
+	// if someone takes API events: most api commands have no audience.
+	now, seq := s.clock.Now(), s.seq.Add(1)
 	out, ok := "", false
 	if f := s.hooks.api(cmd); f != nil {
 		out, ok = f(args), true
@@ -62,7 +63,13 @@ func (s *Sim) runAPICounted(cmd, args string, owner *channel, counted bool) (str
 	} else {
 		return fmt.Sprintf(apiCommandNotFound, cmd), false
 	}
-	s.fire(ev)
+	if s.wanted(evAPI) {
+		ev := &event{id: evAPI, headers: make([]wireHeader, 0, 15)}
+		s.stdHeadersAt(ev, eventNames[evAPI], origin{"switch_loadable_module.c", "switch_api_execute", 3140}, now, seq)
+		ev.add("API-Command", cmd)
+		ev.add("API-Command-Argument", args)
+		s.fire(ev)
+	}
 	if !ok {
 		return fmt.Sprintf(apiCommandNotFound, cmd), false
 	}

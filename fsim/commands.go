@@ -28,11 +28,10 @@ func (l *listener) handle(c *command) (quit bool) {
 
 func (l *listener) dispatch(c *command) (quit bool) {
 	line := c.line
-	low := strings.ToLower(line)
-	if strings.Contains(low, "mod_event_socket") {
-		if strings.Contains(low, "unload") {
+	if containsFold(line, "mod_event_socket") {
+		if containsFold(line, "unload") {
 			line = "api bgapi unload mod_event_socket"
-		} else if strings.Contains(low, "reload") {
+		} else if containsFold(line, "reload") {
 			line = "api bgapi reload mod_event_socket"
 		}
 	}
@@ -118,6 +117,17 @@ func (l *listener) dispatch(c *command) (quit bool) {
 		l.writeReply(l.cmdNoevents())
 	default:
 		l.writeReply(replyCommandNotFound)
+	}
+	return false
+}
+
+// containsFold is strings.Contains(strings.ToLower(s), sub) for a lowercase
+// ASCII sub, without the copy.
+func containsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if equalFold(s[i:i+len(sub)], sub) {
+			return true
+		}
 	}
 	return false
 }

@@ -312,15 +312,25 @@ func (l *listener) writeReply(text string) {
 	if len(text) > 511 {
 		text = text[:511]
 	}
+	// Piece by piece into the buffer: no string built per reply.
+	b := l.bw
 	if len(text) > 0 && text[0] == '~' {
-		l.bw.WriteString("Content-Type: command/reply\n" + text[1:])
+		b.WriteString("Content-Type: command/reply\n")
+		b.WriteString(text[1:])
 		return
 	}
-	l.bw.WriteString("Content-Type: command/reply\nReply-Text: " + text + "\n\n")
+	b.WriteString("Content-Type: command/reply\nReply-Text: ")
+	b.WriteString(text)
+	b.WriteString("\n\n")
 }
 
 func (l *listener) writeAPI(body string) {
-	l.bw.WriteString("Content-Type: api/response\nContent-Length: " + strconv.Itoa(len(body)) + "\n\n" + body)
+	b := l.bw
+	var n [20]byte
+	b.WriteString("Content-Type: api/response\nContent-Length: ")
+	b.Write(strconv.AppendInt(n[:0], int64(len(body)), 10))
+	b.WriteString("\n\n")
+	b.WriteString(body)
 }
 
 // drain writes queued log lines and events. It reports false if the socket

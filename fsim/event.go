@@ -148,8 +148,12 @@ func (s *Sim) startEvent(e *event, o origin) {
 
 // stdHeaders appends the thirteen standard headers.
 func (s *Sim) stdHeaders(e *event, name string, o origin) {
-	now := s.clock.Now()
-	seq := s.seq.Add(1)
+	s.stdHeadersAt(e, name, o, s.clock.Now(), s.seq.Add(1))
+}
+
+// stdHeadersAt is stdHeaders for an event created at now with sequence
+// number seq (taken earlier: see runAPICounted).
+func (s *Sim) stdHeadersAt(e *event, name string, o origin, now time.Time, seq uint64) {
 	local, gmt := s.dates(now)
 	e.headers = append(e.headers,
 		wire.Header{Name: "Event-Name", Value: name},

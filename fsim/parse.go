@@ -20,8 +20,9 @@ const (
 func (l *listener) readLoop() {
 	defer close(l.cmds)
 	br := bufio.NewReaderSize(l.nc, 64<<10)
+	var scratch []byte
 	for {
-		c, err := readCommand(br, &l.partial)
+		c, err := readCommandInto(br, &l.partial, &scratch)
 		if c != nil {
 			select {
 			case l.cmds <- c:
@@ -43,6 +44,13 @@ type partialFlag interface{ Store(bool) }
 // the spaces that follow the first colon, not URL-decoded), and a
 // Content-Length header makes that many body bytes follow.
 func readCommand(br *bufio.Reader, partial partialFlag) (*command, error) {
+	var scratch []byte
+	return readCommandInto(br, partial, &scratch)
+}
+
+// readCommandInto is readCommand gathering the block in *scratch (kept for
+// the next command), so that a command costs one string and its struct.
+func readCommandInto(br *bufio.Reader, partial partialFlag, scratch *[]byte) (*command, error) {
 	for {
 		b, err := br.ReadByte()
 		if err != nil {
@@ -55,35 +63,60 @@ func readCommand(br *bufio.Reader, partial partialFlag) (*command, error) {
 	}
 	partial.Store(true)
 	defer partial.Store(false)
-	var raw strings.Builder
-	var lines []string
+	buf := (*scratch)[:0]
+	defer func() {
+		if cap(buf) <= 64<<10 {
+			*scratch = buf[:0]
+		}
+	}()
 	for {
-		line, err := readLine(br, maxCommandBlock-raw.Len())
-		if err != nil {
-			if err == io.EOF {
-				return nil, io.ErrUnexpectedEOF
+		start := len(buf)
+		for {
+			// One line, cut where the block reaches its limit.
+			chunk, err := br.ReadSlice('\n')
+			buf = append(buf, chunk...)
+			if err == nil {
+				break
 			}
-			return nil, err
+			if err != bufio.ErrBufferFull {
+				if err == io.EOF {
+					return nil, io.ErrUnexpectedEOF
+				}
+				return nil, err
+			}
+			if len(buf) >= maxCommandBlock {
+				break
+			}
 		}
-		raw.WriteString(line)
-		t := strings.TrimRight(line, "\r\n")
-		if t == "" {
+		if len(trimCRLF(buf[start:])) == 0 {
 			break
 		}
-		lines = append(lines, t)
-		if raw.Len() >= maxCommandBlock {
+		if len(buf) >= maxCommandBlock {
 			break
 		}
 	}
-	c := &command{raw: raw.String()}
-	if len(lines) > 0 {
-		c.line = lines[0]
-		if i := strings.IndexAny(c.line, "\r\n"); i >= 0 {
-			c.line = c.line[:i]
-		}
-	}
+	c := &command{raw: string(buf)}
 	clen := -1
-	for _, ln := range lines[min(1, len(lines)):] {
+	first := true
+	for rest := c.raw; rest != ""; {
+		ln := rest
+		if i := strings.IndexByte(rest, '\n'); i >= 0 {
+			ln, rest = rest[:i+1], rest[i+1:]
+		} else {
+			rest = ""
+		}
+		ln = strings.TrimRight(ln, "\r\n")
+		if ln == "" {
+			break
+		}
+		if first {
+			first = false
+			c.line = ln
+			if i := strings.IndexAny(c.line, "\r\n"); i >= 0 {
+				c.line = c.line[:i]
+			}
+			continue
+		}
 		i := strings.IndexByte(ln, ':')
 		if i < 0 {
 			continue
@@ -108,32 +141,21 @@ func readCommand(br *bufio.Reader, partial partialFlag) (*command, error) {
 		}
 	}
 	if clen >= 0 {
-		buf := make([]byte, clen)
-		if _, err := io.ReadFull(br, buf); err != nil {
+		body := make([]byte, clen)
+		if _, err := io.ReadFull(br, body); err != nil {
 			return nil, io.ErrUnexpectedEOF
 		}
-		c.body, c.hasBody = string(buf), true
+		c.body, c.hasBody = string(body), true
 	}
 	return c, nil
 }
 
-// readLine reads one line (with its LF) of at most limit bytes; a longer
-// line is cut there, as read_packet cuts an oversize block.
-func readLine(br *bufio.Reader, limit int) (string, error) {
-	var b []byte
-	for {
-		chunk, err := br.ReadSlice('\n')
-		b = append(b, chunk...)
-		if err == nil {
-			return string(b), nil
-		}
-		if err != bufio.ErrBufferFull {
-			return "", err
-		}
-		if len(b) >= limit {
-			return string(b), nil
-		}
+// trimCRLF drops the trailing CRs and LFs of a line.
+func trimCRLF(b []byte) []byte {
+	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
+		b = b[:len(b)-1]
 	}
+	return b
 }
 
 // atoi parses an optionally signed decimal number (C atoi without the

@@ -434,6 +434,27 @@ func (s *Sim) fire(e *event) {
 	e.release()
 }
 
+// wanted reports whether an event of type id fired now could reach anyone:
+// an observer, or a connection with event output on that subscribed to
+// the type (filters and myevents are left to offer). An event nobody can
+// receive need not be built; its sequence number is still consumed.
+func (s *Sim) wanted(id int) bool {
+	s.dispatchMu.Lock()
+	defer s.dispatchMu.Unlock()
+	if len(s.hooks.observers) > 0 {
+		return true
+	}
+	for _, l := range *s.listeners.Load() {
+		l.mu.Lock()
+		w := l.eventsOn && (l.types[evAll] || l.types[id])
+		l.mu.Unlock()
+		if w {
+			return true
+		}
+	}
+	return false
+}
+
 // moveSubclassFirst does what a listener's switch_event_dup does: the copy
 // starts with Event-Subclass.
 func moveSubclassFirst(e *event) {
