@@ -345,7 +345,9 @@ func (l *listener) drain() bool {
 			if _, err := l.bw.Write(e.frame(format)); err != nil {
 				return false
 			}
-			if e.id == evChannelHangup && l.session != nil && !l.sessionEnded && e.get("Unique-ID") == l.session.uuid() {
+			hangup := e.id == evChannelHangup && l.session != nil && !l.sessionEnded && e.get("Unique-ID") == l.session.uuid()
+			e.release()
+			if hangup {
 				// The connection thread notices the hangup right after
 				// writing it: with linger the notice precedes the rest;
 				// without, the rest is dropped and the connection ends.

@@ -11,14 +11,20 @@ import (
 // event is one fired event. Once fired it is immutable and shared by every
 // listener that queued it (FreeSWITCH queues duplicates; sharing is the
 // same thing without the copies). Serialisations are made at send time and
-// cached per format, so ten subscribers pay for one encoding.
+// cached per format, so ten subscribers pay for one encoding; refs counts
+// the queues still holding the event, and the last one to write it hands
+// the serialisations back to framePool (see frame.go).
 type event struct {
 	id       int
 	subclass string
 	headers  []wire.Header
 	body     string
 	hasBody  bool
-	enc      [3]atomic.Pointer[[]byte]
+	refs     atomic.Int32
+	enc      [3]atomic.Pointer[frameBuf]
+	// recycle marks an event nobody keeps once it is delivered (see
+	// newRecycledEvent): the last release returns it to eventPool.
+	recycle bool
 }
 
 // get returns the first value of header name (case-insensitive).
@@ -127,11 +133,17 @@ func (s *Sim) newEvent(id int, subclass string, o origin) *event {
 // channel event (often a hundred headers) is built without regrowing.
 func (s *Sim) newEventCap(id int, subclass string, o origin, extra int) *event {
 	e := &event{id: id, subclass: subclass, headers: make([]wire.Header, 0, 14+extra)}
+	s.startEvent(e, o)
+	return e
+}
+
+// startEvent puts the standard headers in a new event.
+func (s *Sim) startEvent(e *event, o origin) {
+	id, subclass := e.id, e.subclass
 	if subclass != "" {
 		e.headers = append(e.headers, wire.Header{Name: "Event-Subclass", Value: subclass})
 	}
 	s.stdHeaders(e, eventNames[id], o)
-	return e
 }
 
 // stdHeaders appends the thirteen standard headers.
@@ -182,29 +194,6 @@ const (
 
 var formatNames = [...]string{"plain", "json", "xml"}
 
-// frame returns the complete frame for the event in format f, encoding it
-// on first use.
-func (e *event) frame(f int) []byte {
-	if p := e.enc[f].Load(); p != nil {
-		return *p
-	}
-	var b []byte
-	switch f {
-	case fmtJSON:
-		b = encodeFrame("text/event-json", e, appendJSONEvent)
-	case fmtXML:
-		b = encodeFrame("text/event-xml", e, func(dst []byte, e *event) []byte {
-			return wire.AppendXML(dst, &wire.Event{Headers: e.headers, Body: e.body})
-		})
-	default:
-		b = encodeFrame("text/event-plain", e, func(dst []byte, e *event) []byte {
-			return wire.AppendPlain(dst, &wire.Event{Headers: e.headers, Body: e.body})
-		})
-	}
-	e.enc[f].Store(&b)
-	return b
-}
-
 // appendJSONEvent is wire.AppendJSON plus one FreeSWITCH detail the codec
 // does not model: an event whose body exists but is empty (a bgapi command
 // that printed nothing) still ends with "Content-Length":"0","_body":"".
@@ -218,26 +207,4 @@ func appendJSONEvent(dst []byte, e *event) []byte {
 		dst = append(dst, `"Content-Length":"0","_body":""}`...)
 	}
 	return dst
-}
-
-// encodeFrame builds the complete event frame in one allocation: the
-// serialisation is appended after room reserved for the frame headers,
-// which are then written in front of it.
-func encodeFrame(ctype string, e *event, enc func([]byte, *event) []byte) []byte {
-	const room = 64
-	size := room + len(e.body) + 16
-	for i := range e.headers {
-		size += len(e.headers[i].Name) + len(e.headers[i].Value)*3/2 + 4
-	}
-	buf := make([]byte, room, size)
-	buf = enc(buf, e)
-	var pre [room]byte
-	p := append(pre[:0], "Content-Length: "...)
-	p = strconv.AppendInt(p, int64(len(buf)-room), 10)
-	p = append(p, "\nContent-Type: "...)
-	p = append(p, ctype...)
-	p = append(p, "\n\n"...)
-	start := room - len(p)
-	copy(buf[start:], p)
-	return buf[start:]
 }

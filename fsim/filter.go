@@ -108,6 +108,7 @@ func (l *listener) offer(e *event) {
 		return
 	}
 	l.lost = 0
+	e.hold()
 	l.queue = append(l.queue, e)
 	l.mu.Unlock()
 	l.signal()

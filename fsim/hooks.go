@@ -56,7 +56,9 @@ func (s *Sim) InjectEvent(name, subclass string, headers []Header, body string) 
 	if id != evCustom {
 		subclass = ""
 	}
-	e := s.newEventCap(id, subclass, origin{"fsim.go", "InjectEvent", 1}, len(headers))
+	// The event is fired and forgotten: its memory is recycled once
+	// every subscriber has it.
+	e := s.newRecycledEvent(id, subclass, origin{"fsim.go", "InjectEvent", 1}, len(headers))
 	for _, h := range headers {
 		e.add(h.Name, h.Value)
 	}

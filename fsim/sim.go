@@ -421,6 +421,7 @@ func (s *Sim) fire(e *event) {
 	if e.subclass != "" && (len(e.headers) == 0 || e.headers[0].Name != "Event-Subclass") {
 		moveSubclassFirst(e)
 	}
+	e.hold() // until every listener had its chance to queue it
 	s.dispatchMu.Lock()
 	for _, l := range *s.listeners.Load() {
 		l.offer(e)
@@ -430,6 +431,7 @@ func (s *Sim) fire(e *event) {
 	for _, f := range obs {
 		f(e)
 	}
+	e.release()
 }
 
 // moveSubclassFirst does what a listener's switch_event_dup does: the copy

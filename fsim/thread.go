@@ -331,14 +331,17 @@ func (c *channel) deliverDiverted(e *event) bool {
 	}
 	up := c.state < csHangup
 	c.mu.Unlock()
+	e.hold() // until every diverting socket had its chance to queue it
 	for _, l := range ls {
 		l.mu.Lock()
 		if l.eventsOn && up {
+			e.hold()
 			l.queue = append(l.queue, e)
 		}
 		l.mu.Unlock()
 		l.signal()
 	}
+	e.release()
 	return len(ls) > 0
 }
 

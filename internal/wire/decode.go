@@ -153,14 +153,15 @@ func (d *EventDecoder) arrays(data string) []string {
 }
 
 // newArena returns a fresh allocation of size bytes starting with a copy of
-// src (size >= len(src)). Every byte past the copy is written by the
-// caller before the arena is published, so the memory is not zeroed
-// first: a strings.Builder grown once holds exactly one allocation made
-// without zeroing, and nothing else refers to it once the builder is
-// dropped.
+// src (size >= len(src)). The caller writes every other byte that is ever
+// read (the span table) before the arena is published, so the memory is
+// not zeroed first: a strings.Builder grown once holds exactly one
+// allocation made without zeroing, and nothing else refers to it once the
+// builder is dropped.
 func newArena(src []byte, size int) []byte {
-	if size == 0 {
-		return nil
+	if len(src) == 0 {
+		// (An empty builder's String need not point at its buffer.)
+		return make([]byte, size)
 	}
 	var sb strings.Builder
 	sb.Grow(size)

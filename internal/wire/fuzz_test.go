@@ -213,11 +213,20 @@ func FuzzDecodeJSON(f *testing.F) {
 func FuzzDecodeXML(f *testing.F) {
 	seedEvents(f, TypeEventXML)
 	f.Add([]byte("<event>\n  <headers>\n    <A>1</A>\n    <A>2</A>\n  </headers>\n  <Content-Length>8</Content-Length>\n  <body>&#xE9;<!x&\n  </body>\n</event>\n"))
+	f.Add([]byte("<event><headers><A>ARRAY::x|:y</A><B>1</B><B>ARRAY::z</B></headers></event>"))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		ev, err := DecodeXML(in)
+		var d EventDecoder
+		var c Compact
+		if cerr := d.DecodeCompact(&c, TypeEventXML, in); cerr != err {
+			t.Fatalf("Decode: %v, DecodeCompact: %v", err, cerr)
+		}
 		if err != nil {
 			checkDecodeError(t, err)
 			return
+		}
+		if ce := c.Event(); !equalEvents(ce, ev) || ce.HasBody != ev.HasBody {
+			t.Fatalf("DecodeCompact differs from Decode:\n%+v\n%+v", ce, ev)
 		}
 		checkRoundTrips(t, ev)
 	})

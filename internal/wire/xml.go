@@ -6,7 +6,7 @@ import (
 	"unicode/utf8"
 )
 
-// xml parses a text/event-xml body held in the arena a:
+// xml parses a text/event-xml body held in a, the decoder's own copy of it:
 //
 //	<event><headers><Name>text</Name>…</headers>
 //	<Content-Length>N</Content-Length><body>text</body></event>
