@@ -169,6 +169,15 @@ func newArena(src []byte, size int) []byte {
 	return unsafe.Slice(unsafe.StringData(sb.String()), size)
 }
 
+// trim lets go of the XML scratch copy once it has served a large event,
+// so that one big event does not pin its size in a long-lived or pooled
+// decoder.
+func (d *EventDecoder) trim() {
+	if cap(d.xmlText) > 64<<10 {
+		d.xmlText = nil
+	}
+}
+
 // DecodeCompact decodes body according to contentType (TypeEventPlain,
 // TypeEventJSON or TypeEventXML) into the compact form: one allocation
 // holding the text and, after it, the span table, plus one for array
@@ -185,6 +194,7 @@ func (d *EventDecoder) DecodeCompact(c *Compact, contentType string, body []byte
 		size = off + spanBytes(len(d.hs), text, len(d.elems))
 	}
 	a := newArena(src, size)
+	d.trim()
 	be = d.finish(a[:text], f, bs, be)
 	// finish may add array values (ARRAY:: splits): size the table again.
 	if len(d.hs) > 0 && off+spanBytes(len(d.hs), text, len(d.elems)) > size {
@@ -214,6 +224,7 @@ func (d *EventDecoder) Decode(ev *Event, contentType string, body []byte) error 
 		return err
 	}
 	a := newArena(src, len(src))
+	d.trim()
 	be = d.finish(a, f, bs, be)
 	data := ""
 	if len(a) > 0 {
