@@ -415,7 +415,7 @@ func (c *Client) Handle(fn func(Message), opts ...SubscribeOption) *Subscription
 // BACKGROUND_JOB (whose name then appears in the bytes). With no
 // subscription at all it is dropped undecoded.
 func (c *Client) onEventFrame(cn *conn, ct string, body []byte) bool {
-	if bytes.Contains(body, bgJobBytes) {
+	if mayBeBackgroundJob(ct, body) {
 		return false
 	}
 	lazy, any := c.hub.lazyOK()
@@ -429,7 +429,35 @@ func (c *Client) onEventFrame(cn *conn, ct string, body []byte) bool {
 	return true
 }
 
-var bgJobBytes = []byte("BACKGROUND_JOB")
+var (
+	bgJobBytes      = []byte("BACKGROUND_JOB")
+	plainNamePrefix = []byte("Event-Name: ")
+	jsonNamePrefix  = []byte(`{"Event-Name":"`)
+)
+
+// mayBeBackgroundJob reports whether an event frame's body may be a
+// BACKGROUND_JOB (which must be decoded on the reader to complete its
+// job). FreeSWITCH writes Event-Name first: when the body starts with it,
+// its value alone decides (the event's name is its first Event-Name), which
+// spares scanning the whole body; otherwise any mention of the name in the
+// bytes counts.
+func mayBeBackgroundJob(ct string, body []byte) bool {
+	switch ct {
+	case wire.TypeEventPlain:
+		if rest, ok := bytes.CutPrefix(body, plainNamePrefix); ok {
+			if end := bytes.IndexByte(rest, '\n'); end >= 0 {
+				return bytes.Contains(rest[:end], bgJobBytes)
+			}
+		}
+	case wire.TypeEventJSON:
+		if rest, ok := bytes.CutPrefix(body, jsonNamePrefix); ok {
+			if end := bytes.IndexByte(rest, '"'); end >= 0 {
+				return bytes.Contains(rest[:end], bgJobBytes)
+			}
+		}
+	}
+	return bytes.Contains(body, bgJobBytes)
+}
 
 // onEvent runs on the reader for every event: it completes jobs, hides the
 // BACKGROUND_JOB events the user did not ask for, and publishes the rest.

@@ -29,14 +29,20 @@ const (
 // rawSlab is one block of carved frames.
 type rawSlab struct {
 	buf []byte
-	// refs counts the carved events not yet decoded, plus one while the
-	// reader may still carve from the slab.
+	// refs is how many carved events are not yet decoded, once the reader
+	// retired the slab. While it carves, the reader counts its events on
+	// its own (rawCarver.n) and decodes take 1 each, so refs runs below
+	// zero and cannot reach it; retiring adds the count, and whoever then
+	// brings refs to zero returns the slab for reuse. (A per-event
+	// increment by the reader made the counter's cache line bounce
+	// between the reader's and the consumer's cores.)
 	refs atomic.Int32
 }
 
 var slabPool = sync.Pool{New: func() any { return &rawSlab{buf: make([]byte, slabSize)} }}
 
-// release drops one reference; the last one returns the slab for reuse.
+// release drops one event's reference; the last one returns the slab for
+// reuse.
 func (s *rawSlab) release() {
 	if s.refs.Add(-1) == 0 {
 		slabPool.Put(s)
@@ -48,6 +54,7 @@ func (s *rawSlab) release() {
 type rawCarver struct {
 	cur   *rawSlab
 	off   int
+	n     int32       // events carved from cur
 	spare []lazyEvent // not yet handed out
 }
 
@@ -66,13 +73,12 @@ func (a *rawCarver) carve(ct string, body []byte) *lazyEvent {
 	if a.cur == nil || len(a.cur.buf)-a.off < len(body) {
 		a.retire()
 		a.cur = slabPool.Get().(*rawSlab)
-		a.cur.refs.Store(1)
-		a.off = 0
+		a.off, a.n = 0, 0
 	}
 	end := a.off + copy(a.cur.buf[a.off:], body)
 	l.raw = a.cur.buf[a.off:end:end]
 	a.off = end
-	a.cur.refs.Add(1)
+	a.n++
 	l.slab = a.cur
 	return l
 }
@@ -80,7 +86,9 @@ func (a *rawCarver) carve(ct string, body []byte) *lazyEvent {
 // retire stops carving from the current slab.
 func (a *rawCarver) retire() {
 	if a.cur != nil {
-		a.cur.release()
-		a.cur = nil
+		if a.cur.refs.Add(a.n) == 0 {
+			slabPool.Put(a.cur) // every event carved from it was decoded
+		}
+		a.cur, a.n = nil, 0
 	}
 }

@@ -21,6 +21,19 @@ func (d *EventDecoder) scanPlain(b []byte) (bs, be int, err error) {
 	}
 	pos := 0
 	for pos < len(b) {
+		// A blank line ends the headers.
+		if b[pos] == '\n' {
+			pos++
+			break
+		}
+		if b[pos] == '\r' && (pos+1 == len(b) || b[pos+1] == '\n') {
+			pos = min(pos+2, len(b))
+			break
+		}
+		// The ':' and the '\n' are searched for independently (the colon
+		// not only within the line), so that the two searches overlap in
+		// the processor instead of one waiting for the other's result.
+		c := bytes.IndexByte(b[pos:], ':')
 		end, next := len(b), len(b)
 		if i := bytes.IndexByte(b[pos:], '\n'); i >= 0 {
 			end = pos + i
@@ -29,12 +42,7 @@ func (d *EventDecoder) scanPlain(b []byte) (bs, be int, err error) {
 		if end > pos && b[end-1] == '\r' {
 			end--
 		}
-		if end == pos {
-			pos = next
-			break
-		}
-		c := bytes.IndexByte(b[pos:end], ':')
-		if c <= 0 {
+		if c <= 0 || pos+c >= end {
 			d.hs, d.fix = hs, fix
 			return 0, 0, ErrMalformedHeader
 		}
