@@ -98,4 +98,21 @@
 // Queued sendmsg commands always run one after another, as with
 // event-lock: true. The protocol reference says a nameless sendevent makes
 // a CLONE event; the captures show CUSTOM, and the simulator follows them.
+//
+// # Speed
+//
+// A fired event is shared, not copied: each connection's queue holds a
+// reference, the event is serialised once per format into a recycled
+// buffer, and a connection writes its queue in batches (large ones with
+// writev straight from the shared frames), flushing only when the queue is
+// drained. Replies to pipelined commands that have already arrived go out
+// together in one write. The API event of a command is built only if
+// someone takes API events. Measured in November 2026 on a busy 2-core
+// machine with bench_test.go (a 30-header event, 2.6 KB in plain form; CPU
+// is the whole process, including the benchmark's reader): about 240 000
+// plain events/s to one subscriber (5-7 CPU-µs per event, 13 before this
+// work), 200 000 json; to ten subscribers the loopback TCP sends take most of
+// the CPU (about 2.6 CPU-µs per delivery). One connection with 64 callers
+// pipelining "api echo" gets about 400 000 replies/s (2.1 CPU-µs per call,
+// client included).
 package fsim
