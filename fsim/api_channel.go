@@ -73,14 +73,8 @@ func apiUUIDBridge(s *Sim, c *apiCall) (string, bool) {
 	if a == nil || b == nil {
 		return "-ERR Invalid uuid\n", true
 	}
-	a.mu.Lock()
-	a.bridgeTo = b
-	a.mu.Unlock()
-	b.mu.Lock()
-	b.bridgeTo = a
-	b.mu.Unlock()
-	a.setState(csExchangeMedia)
-	b.setState(csExchangeMedia)
+	a.requestBridge(b)
+	b.requestBridge(a)
 	a.bridgeWith(b, false)
 	s.wg.Add(1)
 	go func() {
@@ -99,6 +93,20 @@ func apiUUIDBridge(s *Sim, c *apiCall) (string, bool) {
 		other.hangup(cause)
 	}()
 	return "+OK\n", true
+}
+
+// requestBridge is uuid_bridge's request to c: the partner and the state
+// change are made together. A parked c leaves its park as soon as either
+// shows; seeing the partner without the new state, it would end its
+// application list and hang up (NORMAL_CLEARING) instead of bridging.
+func (c *channel) requestBridge(other *channel) {
+	c.mu.Lock()
+	c.bridgeTo = other
+	if c.state < csHangup {
+		c.state = csExchangeMedia
+	}
+	c.mu.Unlock()
+	c.poke()
 }
 
 // waitEither returns whichever of a and b hangs up first.
