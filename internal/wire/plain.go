@@ -50,16 +50,19 @@ func (d *EventDecoder) scanPlain(b []byte) (bs, be int, err error) {
 		for vs < end && (b[vs] == ' ' || b[vs] == '\t') {
 			vs++
 		}
+		// A value needs fixing when it has an escape or is in the
+		// "ARRAY::" form. A '%' in the name alone does not count: the
+		// value must still be checked for the array form.
+		escaped := false
 		if pct < end {
-			if pct >= vs || bytes.IndexByte(b[vs:end], '%') >= 0 {
-				fix = append(fix, fixup{int32(len(hs)), fixValue})
-			}
+			escaped = pct >= vs || bytes.IndexByte(b[vs:end], '%') >= 0
 			if pct = bytes.IndexByte(b[next:], '%'); pct < 0 {
 				pct = len(b)
 			} else {
 				pct += next
 			}
-		} else if end-vs >= len(arrayPrefix) && b[vs] == 'A' && string(b[vs:vs+len(arrayPrefix)]) == arrayPrefix {
+		}
+		if escaped || end-vs >= len(arrayPrefix) && b[vs] == 'A' && string(b[vs:vs+len(arrayPrefix)]) == arrayPrefix {
 			fix = append(fix, fixup{int32(len(hs)), fixValue})
 		}
 		hs = append(hs, Span{NameStart: int32(pos), NameEnd: int32(pos + c), ValueStart: int32(vs), ValueEnd: int32(end)})
