@@ -23,6 +23,11 @@ type replayServer struct {
 	ln    net.Listener
 	parts [][]*esl.Event // events to stream per connection
 	rows  []string       // "show channels as json" answer per connection
+	// hold, when set, holds back the events of every connection after
+	// the first until it is closed, so a test can see a resync land
+	// before the events that follow it.
+	hold  chan struct{}
+	stop  chan struct{} // closed by close: a held session gives up
 	wg    sync.WaitGroup
 	mu    sync.Mutex
 	conns []net.Conn
@@ -88,6 +93,13 @@ func (s *replayServer) session(nc net.Conn, n int) {
 			if n >= len(s.parts) {
 				continue
 			}
+			if n > 0 && s.hold != nil {
+				select {
+				case <-s.hold:
+				case <-s.stop:
+					return
+				}
+			}
 			for _, ev := range s.parts[n] {
 				body := ev.AppendPlain(nil)
 				write(append(fmt.Appendf(nil, "Content-Length: %d\nContent-Type: text/event-plain\n\n", len(body)), body...))
@@ -106,6 +118,7 @@ func (s *replayServer) session(nc net.Conn, n int) {
 }
 
 func (s *replayServer) close() {
+	close(s.stop)
 	s.ln.Close()
 	s.mu.Lock()
 	for _, c := range s.conns {
@@ -181,7 +194,8 @@ func TestRunWithClientAcrossReconnect(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &replayServer{t: t, ln: ln, parts: [][]*esl.Event{evs[:cut], append(evs[resume:len(evs):len(evs)], marker...)}, rows: []string{"", string(doc) + "\n"}}
+	srv := &replayServer{t: t, ln: ln, parts: [][]*esl.Event{evs[:cut], append(evs[resume:len(evs):len(evs)], marker...)}, rows: []string{"", string(doc) + "\n"},
+		hold: make(chan struct{}), stop: make(chan struct{})}
 	srv.wg.Add(1)
 	go srv.serve()
 	defer srv.close()
@@ -206,20 +220,41 @@ func TestRunWithClientAcrossReconnect(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- tr.Run(runCtx, sub, c, 0) }()
 
+	// The server holds the events after the reconnect until the resync
+	// has landed: Sync runs beside the event loop, and events that beat
+	// it would (rightly) win over its older answer, leaving nothing for
+	// this test to check. Sync emits its changes and counts itself under
+	// one lock, so once the feed shows all of them, Stats counts it.
 	gotRemoved, gotAdded := map[string]bool{}, map[string]bool{}
+	resynced := func() bool { return len(gotRemoved) == len(wantRemoved) && len(gotAdded) == len(wantAdded) }
+	released := false
 	for {
 		ch, err := feed.Next(ctx)
 		if err != nil {
-			t.Fatalf("feed: %v (tracker %+v)", err, tr.Stats())
+			t.Fatalf("feed: %v (released %v, resync removed %d of %d, added %d of %d, tracker %+v)",
+				err, released, len(gotRemoved), len(wantRemoved), len(gotAdded), len(wantAdded), tr.Stats())
 		}
 		if ch.Missed > 0 {
 			t.Fatalf("feed missed %d", ch.Missed)
 		}
-		if ch.Cause == "sync" && ch.Kind == ChannelRemoved {
+		if ch.Cause == CauseSync && ch.Kind == ChannelRemoved {
+			if !wantRemoved[ch.Channel.UniqueID] || released {
+				t.Fatalf("sync removed %s (released %v)", ch.Channel.UniqueID, released)
+			}
 			gotRemoved[ch.Channel.UniqueID] = true
 		}
-		if ch.Cause == "sync" && ch.Kind == ChannelAdded {
+		if ch.Cause == CauseSync && ch.Kind == ChannelAdded {
+			if !wantAdded[ch.Channel.UniqueID] || released {
+				t.Fatalf("sync added %s (released %v)", ch.Channel.UniqueID, released)
+			}
 			gotAdded[ch.Channel.UniqueID] = true
+		}
+		if !released && resynced() {
+			if st := tr.Stats(); st.Syncs != 2 {
+				t.Fatalf("resync seen but syncs %d, want 2 (start, reconnect)", st.Syncs)
+			}
+			released = true
+			close(srv.hold)
 		}
 		if ch.Kind == ChannelRemoved && ch.Channel.UniqueID == "end-marker" {
 			break
