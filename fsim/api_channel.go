@@ -50,7 +50,7 @@ func apiUUIDAnswer(s *Sim, c *apiCall) (string, bool) {
 	if ch == nil {
 		return noSuchChannel, true
 	}
-	ch.answer()
+	ch.answerFrom(c.counted)
 	return "+OK\n", true
 }
 

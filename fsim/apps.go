@@ -43,11 +43,37 @@ func (s *Sim) application(name string) (appFunc, bool) {
 
 // answer marks the channel answered; a loopback leg answers its other half
 // first, as mod_loopback does.
-func (c *channel) answer() {
+func (c *channel) answer() { c.answerFrom(true) }
+
+// answerFrom answers c and its loopback partner; counted says whether the
+// caller is a counted activity (a session thread or a background job).
+func (c *channel) answerFrom(counted bool) {
 	if p := c.peer; p != nil {
+		p.awaitHandoff(counted)
 		p.markAnswered()
 	}
 	c.markAnswered()
+}
+
+// awaitHandoff orders a loopback A leg's answer after its originate's
+// hand-over. The originate API succeeds on the leg's early media
+// (originate_early_media) and then flips the caller ID and hands the leg
+// to its application or extension; in FreeSWITCH that takes far less
+// than the B leg's bridge needs to reach its own answer (a whole new call
+// to set up), so the A leg's CALL_UPDATE, CS_EXECUTE and first
+// application (CHANNEL_PARK) come with Answer-State "early" and its
+// CHANNEL_ANSWER after them (the call-xml and call-json captures). Here
+// both run at once, so the answer waits until the originate has handed
+// the leg over and the leg's thread has run up to its next wait (or
+// ended). Only an early-media success is waited for: an answer that is
+// itself what the originate waits for goes straight through.
+func (c *channel) awaitHandoff(counted bool) {
+	c.mu.Lock()
+	wait := c.origAPI && !c.answered && c.state < csHangup
+	c.mu.Unlock()
+	if wait && c.answeredGate.isOpen() {
+		c.handoff.wait(&c.sim.sched, counted, c.sim.closing)
+	}
 }
 
 func (c *channel) preAnswer() {

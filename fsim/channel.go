@@ -74,6 +74,11 @@ type channel struct {
 	hupSent bool
 
 	calleeUpdate *[2]string // display update (name, number) not yet taken
+
+	// The originate API's hand-over of its leg (see awaitHandoff).
+	origAPI      bool // the originate API waits on this leg
+	handoffArmed bool // the thread opens handoff when it next waits past CS_CONSUME_MEDIA
+	handoff      gate
 }
 
 // takeCalleeUpdateLocked applies a pending display update (c.mu held).
@@ -333,6 +338,10 @@ func (c *channel) waitFor(d time.Duration, cond func() bool) bool {
 			return false
 		}
 		c.takeCalleeUpdateLocked()
+		handedOff := c.handoffArmed && c.state != csConsumeMedia
+		if handedOff {
+			c.handoffArmed = false
+		}
 		if closing {
 			// The simulator is closing: whatever this thread waits for may
 			// never come; hang up so every loop above ends.
@@ -343,6 +352,9 @@ func (c *channel) waitFor(d time.Duration, cond func() bool) bool {
 		c.pending = false
 		c.sleeping = true
 		c.mu.Unlock()
+		if handedOff {
+			c.handoff.set(&c.sim.sched)
+		}
 		c.sim.sched.leave()
 		select {
 		case <-c.wake:

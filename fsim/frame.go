@@ -49,7 +49,7 @@ func (e *event) frame(f int) []byte {
 		fb.b = wire.AppendXML(fb.b, &wire.Event{Headers: e.headers, Body: e.body})
 	default:
 		ctype = "text/event-plain"
-		fb.b = appendPlainEvent(fb.b, e.headers, e.body)
+		fb.b = wire.AppendPlain(fb.b, &wire.Event{Headers: e.headers, Body: e.body})
 	}
 	var pre [frameRoom]byte
 	p := append(pre[:0], "Content-Length: "...)

@@ -87,6 +87,8 @@ func (s *Sim) dial(dialString string, originator *channel) (*channel, string) {
 		a.state = csInit
 	}
 	a.originator = originator
+	a.origAPI = originator == nil
+	a.handoffArmed = a.origAPI
 	if originator != nil {
 		originator.mu.Lock()
 		op := originator.prof

@@ -24,6 +24,7 @@ func (c *channel) start(init func()) {
 func (c *channel) thread(init func()) {
 	defer c.sim.wg.Done()
 	defer c.sim.sched.leave()
+	defer c.handoff.set(&c.sim.sched) // whoever waits for the hand-over: the thread is gone
 	c.enter(csInit)
 	if init != nil {
 		init()

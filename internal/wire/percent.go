@@ -1,6 +1,9 @@
 package wire
 
-import "bytes"
+import (
+	"bytes"
+	"slices"
+)
 
 // PercentDecode appends the decoding of s to dst: every %XX (hex, either
 // case) becomes its byte; anything else, including '+' and a stray '%', is
@@ -98,22 +101,40 @@ func isUpperHex(c byte) bool { return '0' <= c && c <= '9' || 'A' <= c && c <= '
 // PercentEncode appends s encoded the way FreeSWITCH encodes header values
 // (switch_url_encode_opt without double encoding): unsafe bytes become %XX in
 // uppercase hex, except a '%' already followed by two uppercase hex digits,
-// which is copied as is. Stretches with nothing to escape are copied with
-// one append each.
+// which is copied as is.
+//
+// It is the plain event encoder's inner loop, written for the values
+// events carry: most (UUIDs, numbers, names) have nothing to escape and are
+// copied in one piece; from the first unsafe byte on, the rest goes byte by
+// byte into room grown once for the worst case, which is cheaper than
+// appending the short clean stretches between escapes one by one.
 func PercentEncode(dst []byte, s string) []byte {
-	start := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !urlUnsafe[c] {
-			continue
-		}
-		if c == '%' && i+2 < len(s) && isUpperHex(s[i+1]) && isUpperHex(s[i+2]) {
-			i += 2 // the digits are safe bytes: the stretch goes on
-			continue
-		}
-		dst = append(dst, s[start:i]...)
-		dst = append(dst, '%', upperHex[c>>4], upperHex[c&15])
-		start = i + 1
+	i := 0
+	for i < len(s) && !urlUnsafe[s[i]] {
+		i++
 	}
-	return append(dst, s[start:]...)
+	dst = append(dst, s[:i]...)
+	if i == len(s) {
+		return dst
+	}
+	return percentEncodeFrom(dst, s, i)
+}
+
+// percentEncodeFrom appends s[i:] encoded, s[i] being unsafe.
+func percentEncodeFrom(dst []byte, s string, i int) []byte {
+	n := len(dst)
+	dst = slices.Grow(dst, 3*(len(s)-i))
+	out := dst[n : n+3*(len(s)-i)]
+	j := 0
+	for ; i < len(s); i++ {
+		c := s[i]
+		if urlUnsafe[c] && (c != '%' || i+2 >= len(s) || !isUpperHex(s[i+1]) || !isUpperHex(s[i+2])) {
+			out[j], out[j+1], out[j+2] = '%', upperHex[c>>4], upperHex[c&15]
+			j += 3
+			continue
+		}
+		out[j] = c
+		j++
+	}
+	return dst[:n+j]
 }

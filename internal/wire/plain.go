@@ -1,9 +1,6 @@
 package wire
 
-import (
-	"bytes"
-	"strconv"
-)
+import "bytes"
 
 // scanPlain validates and indexes a text/event-plain body without writing
 // to it: header lines "Name: value" with percent-encoded values up to a
@@ -98,50 +95,4 @@ func (d *EventDecoder) scanPlain(b []byte) (bs, be int, err error) {
 		}
 	}
 	return len(b), len(b), nil
-}
-
-// AppendPlain appends ev serialised as FreeSWITCH's text/event-plain body
-// (switch_event_serialize): "Name: value\n" per header with the value
-// percent-encoded (an array header in its "ARRAY::a|:b" form), then either
-// a blank line or, when the body is non-empty, "Content-Length: N\n\n" and
-// the body.
-func AppendPlain(dst []byte, ev *Event) []byte {
-	return appendPlain(dst, headerSlice(ev.Headers), ev.Body)
-}
-
-// AppendPlainCompact is AppendPlain for the compact form.
-func AppendPlainCompact(dst []byte, c *Compact) []byte { return appendPlain(dst, c, c.Body) }
-
-func appendPlain[H headerList](dst []byte, hs H, body string) []byte {
-	for i := range hs.Len() {
-		h := hs.Header(i)
-		dst = append(dst, h.Name...)
-		dst = append(dst, ':', ' ')
-		start := len(dst)
-		if h.Array != nil {
-			if len(h.Array) > 1 {
-				dst = append(dst, "ARRAY%3A%3A"...)
-			}
-			for j, v := range h.Array {
-				if j > 0 {
-					dst = append(dst, "%7C%3A"...)
-				}
-				dst = PercentEncode(dst, v)
-			}
-		} else {
-			dst = PercentEncode(dst, h.Value)
-		}
-		if len(dst) == start {
-			dst = append(dst, "_undef_"...)
-		}
-		dst = append(dst, '\n')
-	}
-	if body != "" {
-		dst = append(dst, "Content-Length: "...)
-		dst = strconv.AppendInt(dst, int64(len(body)), 10)
-		dst = append(dst, '\n', '\n')
-		dst = append(dst, body...)
-		return dst
-	}
-	return append(dst, '\n')
 }

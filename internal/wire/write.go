@@ -141,3 +141,66 @@ func AppendCommand(dst []byte, line string, hs Headers, body []byte) ([]byte, er
 	dst = append(dst, '\n')
 	return append(dst, body...), nil
 }
+
+// AppendPlain appends ev serialised as FreeSWITCH's text/event-plain body
+// (switch_event_serialize): "Name: value\n" per header with the value
+// percent-encoded (an array header in its "ARRAY::a|:b" form), then either
+// a blank line or, when the body is non-empty, "Content-Length: N\n\n" and
+// the body.
+//
+// It is the simulator's event path (every plain event it sends), so the
+// headers are read in place and each value's clean part is copied in one
+// piece (see PercentEncode).
+func AppendPlain(dst []byte, ev *Event) []byte {
+	hs := ev.Headers
+	for i := range hs {
+		dst = appendPlainHeader(dst, &hs[i])
+	}
+	return appendPlainBody(dst, ev.Body)
+}
+
+// AppendPlainCompact is AppendPlain for the compact form.
+func AppendPlainCompact(dst []byte, c *Compact) []byte {
+	for i := range c.Len() {
+		h := c.Header(i)
+		dst = appendPlainHeader(dst, &h)
+	}
+	return appendPlainBody(dst, c.Body)
+}
+
+// appendPlainHeader appends one "Name: value\n" line; a value that encodes
+// to nothing is written "_undef_", as FreeSWITCH does.
+func appendPlainHeader(dst []byte, h *Header) []byte {
+	dst = append(dst, h.Name...)
+	dst = append(dst, ':', ' ')
+	start := len(dst)
+	if h.Array != nil {
+		if len(h.Array) > 1 {
+			dst = append(dst, "ARRAY%3A%3A"...)
+		}
+		for j, v := range h.Array {
+			if j > 0 {
+				dst = append(dst, "%7C%3A"...)
+			}
+			dst = PercentEncode(dst, v)
+		}
+	} else {
+		dst = PercentEncode(dst, h.Value)
+	}
+	if len(dst) == start {
+		dst = append(dst, "_undef_"...)
+	}
+	return append(dst, '\n')
+}
+
+// appendPlainBody ends the headers: a blank line, or the body's
+// Content-Length, a blank line and the body.
+func appendPlainBody(dst []byte, body string) []byte {
+	if body == "" {
+		return append(dst, '\n')
+	}
+	dst = append(dst, "Content-Length: "...)
+	dst = strconv.AppendInt(dst, int64(len(body)), 10)
+	dst = append(dst, '\n', '\n')
+	return append(dst, body...)
+}
