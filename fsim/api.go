@@ -18,6 +18,9 @@ type apiCall struct {
 	cmd, args string
 	owner     *channel // the session of the requesting socket, if any
 	counted   bool     // runs as a counted activity (bgapi)
+	// then runs after the API event is fired: what the command started
+	// in the background must not overtake that event.
+	then func()
 }
 
 var apiTable map[string]apiFunc
@@ -56,10 +59,12 @@ func (s *Sim) runAPICounted(cmd, args string, owner *channel, counted bool) (str
 	// if someone takes API events: most api commands have no audience.
 	now, seq := s.clock.Now(), s.seq.Add(1)
 	out, ok := "", false
+	var call *apiCall
 	if f := s.hooks.api(cmd); f != nil {
 		out, ok = f(args), true
 	} else if f := apiTable[strings.ToLower(cmd)]; f != nil {
-		out, ok = f(s, &apiCall{cmd: cmd, args: args, owner: owner, counted: counted})
+		call = &apiCall{cmd: cmd, args: args, owner: owner, counted: counted}
+		out, ok = f(s, call)
 	} else {
 		return fmt.Sprintf(apiCommandNotFound, cmd), false
 	}
@@ -69,6 +74,9 @@ func (s *Sim) runAPICounted(cmd, args string, owner *channel, counted bool) (str
 		ev.add("API-Command", cmd)
 		ev.add("API-Command-Argument", args)
 		s.fire(ev)
+	}
+	if call != nil && call.then != nil {
+		call.then()
 	}
 	if !ok {
 		return fmt.Sprintf(apiCommandNotFound, cmd), false
@@ -248,15 +256,18 @@ func apiFsctl(s *Sim, c *apiCall) (string, bool) {
 	}
 	switch strings.ToLower(f[0]) {
 	case "shutdown":
-		// A simulated activity like a background job, so that Settle
-		// waits until the shutdown has gone through.
+		// A simulated activity like a background job, started once the
+		// API event is fired: in FreeSWITCH the core goes down well after
+		// switch_api_execute has fired it.
 		s.sched.enter()
 		s.wg.Add(1)
-		go func() {
-			defer s.wg.Done()
-			defer s.sched.leave()
-			s.shutdown()
-		}()
+		c.then = func() {
+			go func() {
+				defer s.wg.Done()
+				defer s.sched.leave()
+				s.shutdown()
+			}()
+		}
 		return "+OK\n", true
 	case "hupall":
 		s.hangupAll("MANAGER_REQUEST")
@@ -289,7 +300,7 @@ func (s *Sim) shutdown() {
 	s.fire(ev)
 	s.hangupAll("SYSTEM_SHUTDOWN")
 	for _, l := range *s.listeners.Load() {
-		l.kill(noticeShutdown)
+		l.killAfterQueue(noticeShutdown)
 	}
 }
 

@@ -28,6 +28,10 @@ type listener struct {
 	killMu  sync.Once
 	killed  chan struct{}
 	killMsg atomic.Pointer[string]
+	// killDrain makes a kill send the queued events before its notice
+	// (fsctl shutdown: the events fired before it, such as the API event
+	// of the shutdown command itself, reach the client first).
+	killDrain atomic.Bool
 	// killWritten is closed once a notice written from outside the
 	// connection thread (lost events) is out; the thread waits for it
 	// before closing the socket.
@@ -124,6 +128,13 @@ func (l *listener) signal() {
 
 // kill ends the connection from outside the run goroutine, sending msg as
 // the final disconnect notice (if the socket still takes it).
+// killAfterQueue is kill for a shutdown: what is already queued goes out
+// before the notice.
+func (l *listener) killAfterQueue(msg string) {
+	l.killDrain.Store(true)
+	l.kill(msg)
+}
+
 func (l *listener) kill(msg string) {
 	l.killMu.Do(func() {
 		l.killMsg.Store(&msg)
@@ -272,6 +283,9 @@ func (l *listener) run() {
 // killedExit ends the connection thread after kill or killLost.
 func (l *listener) killedExit() {
 	if msg := *l.killMsg.Load(); msg != "" {
+		if l.killDrain.Load() && !l.drain() {
+			return
+		}
 		l.finish(msg)
 		return
 	}
