@@ -126,8 +126,6 @@ func (l *listener) signal() {
 	}
 }
 
-// kill ends the connection from outside the run goroutine, sending msg as
-// the final disconnect notice (if the socket still takes it).
 // killAfterQueue is kill for a shutdown: what is already queued goes out
 // before the notice.
 func (l *listener) killAfterQueue(msg string) {
@@ -135,6 +133,8 @@ func (l *listener) killAfterQueue(msg string) {
 	l.kill(msg)
 }
 
+// kill ends the connection from outside the run goroutine, sending msg as
+// the final disconnect notice (if the socket still takes it).
 func (l *listener) kill(msg string) {
 	l.killMu.Do(func() {
 		l.killMsg.Store(&msg)
