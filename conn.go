@@ -336,12 +336,7 @@ func (c *conn) pendingCount() int {
 }
 
 // hasPending reports whether some caller waits for a reply.
-func (c *conn) hasPending() bool {
-	c.mu.Lock()
-	n := len(c.pending) - c.phead
-	c.mu.Unlock()
-	return n > 0
-}
+func (c *conn) hasPending() bool { return c.pendingCount() > 0 }
 
 func (c *conn) pop() *waiter {
 	c.mu.Lock()
