@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/eslkit/esl/internal/cputime"
 )
 
 // loopbackFS serves one client over loopback TCP: it authenticates,
@@ -116,7 +118,7 @@ func benchAPI(b *testing.B, callers int, rtt time.Duration) {
 	defer c.Close()
 	b.ReportAllocs()
 	b.ResetTimer()
-	start, cpu0 := time.Now(), cpuTime()
+	start, cpu0 := time.Now(), cputime.Process()
 	var wg sync.WaitGroup
 	per := b.N / callers
 	extra := b.N % callers
@@ -140,7 +142,7 @@ func benchAPI(b *testing.B, callers int, rtt time.Duration) {
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "calls/s")
 	// CPU time of the whole process (client and test server) per call:
 	// what the machine's other load distorts least.
-	b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/call")
+	b.ReportMetric(float64(cputime.Process()-cpu0)/float64(b.N), "cpu-ns/call")
 }
 
 // BenchmarkAPI measures pipelined api throughput on one connection: one
@@ -188,7 +190,7 @@ func BenchmarkEventIngest(b *testing.B) {
 	b.ReportAllocs()
 	b.SetBytes(int64(len(frame)))
 	b.ResetTimer()
-	start, cpu0 := time.Now(), cpuTime()
+	start, cpu0 := time.Now(), cputime.Process()
 	if err := c.Subscribe(ctx, EventAll); err != nil {
 		b.Fatal(err)
 	}
@@ -203,7 +205,7 @@ func BenchmarkEventIngest(b *testing.B) {
 		}
 		got++
 	}
-	el, cpu := time.Since(start), cpuTime()-cpu0
+	el, cpu := time.Since(start), cputime.Process()-cpu0
 	b.StopTimer()
 	if sub.Lost() != 0 {
 		b.Fatalf("lost %d events", sub.Lost())

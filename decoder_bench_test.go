@@ -6,6 +6,8 @@ import (
 	"io"
 	"runtime"
 	"testing"
+
+	"github.com/eslkit/esl/internal/cputime"
 )
 
 // benchmarkStream decodes a whole captured server stream per iteration
@@ -23,7 +25,7 @@ func benchmarkStream(b *testing.B, scenario string) {
 	b.ReportAllocs()
 	var ms0, ms1 runtime.MemStats
 	runtime.ReadMemStats(&ms0)
-	cpu0 := cpuTime()
+	cpu0 := cputime.Process()
 	b.ResetTimer()
 	for b.Loop() {
 		d := NewDecoder(bytes.NewReader(stream))
@@ -38,7 +40,7 @@ func benchmarkStream(b *testing.B, scenario string) {
 		}
 	}
 	b.StopTimer()
-	cpu := cpuTime() - cpu0
+	cpu := cputime.Process() - cpu0
 	runtime.ReadMemStats(&ms1)
 	total := float64(events) * float64(b.N)
 	b.ReportMetric(total/b.Elapsed().Seconds(), "events/s")

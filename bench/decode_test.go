@@ -5,6 +5,8 @@ import (
 	"maps"
 	"runtime"
 	"testing"
+
+	"github.com/eslkit/esl/internal/cputime"
 )
 
 // decodeCaptures are the streams of the decode workload, by format.
@@ -98,11 +100,11 @@ func runDecode(b *testing.B, c *Capture, decode func(), events *int) {
 	b.SetBytes(int64(len(c.Stream)))
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	cpu0 := cpuTime()
+	cpu0 := cputime.Process()
 	for b.Loop() {
 		decode()
 	}
-	cpu := cpuTime() - cpu0
+	cpu := cputime.Process() - cpu0
 	runtime.ReadMemStats(&after)
 	n := float64(*events)
 	if n == 0 {

@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/eslkit/esl/internal/cputime"
 )
 
 const benchPassword = "ClueCon"
@@ -123,7 +125,7 @@ func BenchmarkIngest(b *testing.B) {
 			var total time.Duration
 			var delivered, lost int64
 			runs := 0
-			cpu0 := cpuTime()
+			cpu0 := cputime.Process()
 			for b.Loop() {
 				r, el := ingestOnce(b, lib, c, false)
 				total += el
@@ -131,7 +133,7 @@ func BenchmarkIngest(b *testing.B) {
 				lost += int64(c.Count) - r.count.Load()
 				runs++
 			}
-			cpu := cpuTime() - cpu0
+			cpu := cputime.Process() - cpu0
 			b.ReportMetric(float64(delivered)/total.Seconds(), "events/s")
 			if cpu > 0 {
 				// Per second of the process's CPU, the local sender's

@@ -7,10 +7,10 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/eslkit/esl/internal/cputime"
 	"github.com/eslkit/esl/internal/wire"
 )
 
@@ -112,14 +112,14 @@ func benchFanout(b *testing.B, subs int, format string) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
-	start, cpu0 := time.Now(), cpuTime()
+	start, cpu0 := time.Now(), cputime.Process()
 	for i := 0; i < b.N; i++ {
 		s.InjectEvent("CUSTOM", "bench::event", benchHeaders, "")
 	}
 	for _, sub := range ss {
 		sub.waitCount(b, int64(b.N))
 	}
-	el, cpu := time.Since(start), cpuTime()-cpu0
+	el, cpu := time.Since(start), cputime.Process()-cpu0
 	b.StopTimer()
 	// CPU time per event (the whole process: firing, encoding, writing and
 	// the benchmark's own reader) stays meaningful on a loaded machine,
@@ -179,13 +179,4 @@ func BenchmarkConcurrentCalls(b *testing.B) {
 	el := time.Since(start)
 	b.ReportMetric(float64(b.N*calls)/el.Seconds(), "calls/s")
 	b.ReportMetric(float64(events.Load())/el.Seconds(), "events/s")
-}
-
-// cpuTime is the process's user+system CPU time.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

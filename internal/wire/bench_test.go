@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/eslkit/esl/internal/cputime"
 )
 
 // eventBodies returns the bodies of the event frames of a capture.
@@ -37,7 +39,7 @@ func benchmarkDecode(b *testing.B, scenario string) {
 	var c Compact
 	b.SetBytes(size)
 	b.ReportAllocs()
-	cpu0 := cpuTime()
+	cpu0 := cputime.Process()
 	for b.Loop() {
 		for _, body := range bodies {
 			if err := d.DecodeCompact(&c, ct, body); err != nil {
@@ -45,7 +47,7 @@ func benchmarkDecode(b *testing.B, scenario string) {
 			}
 		}
 	}
-	cpu := cpuTime() - cpu0
+	cpu := cputime.Process() - cpu0
 	events := float64(len(bodies)) * float64(b.N)
 	b.ReportMetric(events/b.Elapsed().Seconds(), "events/s")
 	if cpu > 0 {
