@@ -20,13 +20,15 @@ import (
 // one string. The zero value is ready to use; it is not safe for
 // concurrent use.
 type EventDecoder struct {
-	hs      []Span  // headers found, offsets into the input (arrays as in Compact)
-	elems   []elem  // array values, offsets into the input
-	fix     []fixup // values and names still to decode after the copy
-	bodyFix bool    // the body (JSON) has escapes to decode
-	bsl     int     // JSON: where the next backslash is, if at or after the scan position
-	xmlText []byte  // XML is decoded in place in this copy of the input
-	small   []byte  // scratch for decoding a key or value to compare it
+	hs      []Span       // headers found, offsets into the input (arrays as in Compact)
+	nhs     []narrowSpan // the same in the narrow form, when narrow
+	narrow  bool         // the table is nhs (see spans.go)
+	elems   []elem       // array values, offsets into the input
+	fix     []fixup      // values and names still to decode after the copy
+	bodyFix bool         // the body (JSON) has escapes to decode
+	bsl     int          // JSON: where the next backslash is, if at or after the scan position
+	xmlText []byte       // XML is decoded in place in this copy of the input
+	small   []byte       // scratch for decoding a key or value to compare it
 }
 
 // elem is the range of one array value in the text.
@@ -54,11 +56,14 @@ const (
 	formatXML                 // nothing: XML is decoded during the scan
 )
 
-// scan validates and indexes body, leaving the headers in d.hs. It returns
-// the text to copy into the event (body itself, or XML's decoded copy) and
-// the range of the event body in it.
-func (d *EventDecoder) scan(contentType string, body []byte) (src []byte, f format, bs, be int, err error) {
+// scan validates and indexes body, leaving the headers in the table (in
+// the narrow form when narrow allows it and the format and the size
+// suit). It returns the text to copy into the event (body itself, or
+// XML's decoded copy) and the range of the event body in it.
+func (d *EventDecoder) scan(contentType string, body []byte, narrow bool) (src []byte, f format, bs, be int, err error) {
 	d.hs = d.hs[:0]
+	d.nhs = d.nhs[:0]
+	d.narrow = narrow && len(body) <= narrowLimit && contentType != TypeEventXML
 	d.elems = d.elems[:0]
 	d.fix = d.fix[:0]
 	d.bodyFix = false
@@ -92,15 +97,17 @@ func (d *EventDecoder) finish(a []byte, f format, bs, be int) int {
 	for _, x := range d.fix {
 		switch x.kind {
 		case fixValue:
-			sp := &d.hs[x.idx]
+			sp := d.spanAt(int(x.idx))
 			v := decodeInPlace(f, a[sp.ValueStart:sp.ValueEnd])
 			sp.ValueEnd = sp.ValueStart + int32(len(v))
 			if bytes.HasPrefix(v, []byte(arrayPrefix)) {
-				d.splitArray(a, sp)
+				d.splitArray(a, &sp)
 			}
+			d.setSpan(int(x.idx), sp)
 		case fixName:
-			sp := &d.hs[x.idx]
+			sp := d.spanAt(int(x.idx))
 			sp.NameEnd = sp.NameStart + int32(len(decodeInPlace(f, a[sp.NameStart:sp.NameEnd])))
+			d.setSpan(int(x.idx), sp)
 		case fixElem:
 			e := &d.elems[x.idx]
 			e.e = e.s + int32(len(decodeInPlace(f, a[e.s:e.e])))
@@ -183,21 +190,25 @@ func (d *EventDecoder) trim() {
 // holding the text and, after it, the span table, plus one for array
 // values when there are any. c shares no memory with body.
 func (d *EventDecoder) DecodeCompact(c *Compact, contentType string, body []byte) error {
-	src, f, bs, be, err := d.scan(contentType, body)
+	src, f, bs, be, err := d.scan(contentType, body, true)
 	if err != nil {
 		return err
 	}
 	text := len(src)
 	off := (text + 3) &^ 3 // the span table goes after the text, 4-byte aligned
 	size := text
-	if len(d.hs) > 0 {
+	if d.narrow {
+		size = off + len(d.nhs)*narrowSize
+	} else if len(d.hs) > 0 {
 		size = off + spanBytes(len(d.hs), text, len(d.elems))
 	}
 	a := newArena(src, size)
 	d.trim()
 	be = d.finish(a[:text], f, bs, be)
 	// finish may add array values (ARRAY:: splits): size the table again.
-	if len(d.hs) > 0 && off+spanBytes(len(d.hs), text, len(d.elems)) > size {
+	if d.narrow {
+		c.setNarrow(d.nhs, a[off:size])
+	} else if len(d.hs) > 0 && off+spanBytes(len(d.hs), text, len(d.elems)) > size {
 		c.setSpans(d.hs, text, len(d.elems), nil)
 	} else if len(d.hs) > 0 {
 		c.setSpans(d.hs, text, len(d.elems), a[off:size])
@@ -219,7 +230,7 @@ func (d *EventDecoder) DecodeCompact(c *Compact, contentType string, body []byte
 // Decode decodes body according to contentType (TypeEventPlain,
 // TypeEventJSON or TypeEventXML) into ev. ev shares no memory with body.
 func (d *EventDecoder) Decode(ev *Event, contentType string, body []byte) error {
-	src, f, bs, be, err := d.scan(contentType, body)
+	src, f, bs, be, err := d.scan(contentType, body, false)
 	if err != nil {
 		return err
 	}

@@ -60,16 +60,20 @@ func narrowOf(sp Span) narrowSpan {
 	return narrowSpan{uint16(sp.NameStart), uint16(sp.NameEnd), uint16(sp.ValueStart), uint16(sp.ValueEnd)}
 }
 
+// wideOf converts s to a Span.
+func wideOf(s narrowSpan) Span {
+	if s.vs > s.ve {
+		return Span{int32(s.ns), int32(s.ne), int32(s.ve), -int32(s.vs-s.ve-1) - 1}
+	}
+	return Span{int32(s.ns), int32(s.ne), int32(s.vs), int32(s.ve)}
+}
+
 // span returns header i's Span.
 func (c *Compact) span(i int) Span {
 	if c.narrow == nil {
 		return c.wide[i]
 	}
-	s := c.narrow[i]
-	if s.vs > s.ve {
-		return Span{int32(s.ns), int32(s.ne), int32(s.ve), -int32(s.vs-s.ve-1) - 1}
-	}
-	return Span{int32(s.ns), int32(s.ne), int32(s.vs), int32(s.ve)}
+	return wideOf(c.narrow[i])
 }
 
 // setSpans stores hs, in the narrow form when the text and the array

@@ -48,9 +48,13 @@ func (d *EventDecoder) scanJSON(b []byte) (bs, be int, err error) {
 			} else if s, e, j, ok := d.jsonPlainStr(b, i); ok && !esc {
 				// The common case, inline: a string value, no escapes.
 				if e-s >= len(arrayPrefix) && b[s] == 'A' && string(b[s:s+len(arrayPrefix)]) == arrayPrefix {
-					d.fix = append(d.fix, fixup{int32(len(d.hs)), fixValue})
+					d.fix = append(d.fix, fixup{int32(d.nspans()), fixValue})
 				}
-				d.hs = append(d.hs, Span{NameStart: int32(ns), NameEnd: int32(ne), ValueStart: int32(s), ValueEnd: int32(e)})
+				if d.narrow {
+					d.nhs = append(d.nhs, narrowSpan{uint16(ns), uint16(ne), uint16(s), uint16(e)})
+				} else {
+					d.hs = append(d.hs, Span{NameStart: int32(ns), NameEnd: int32(ne), ValueStart: int32(s), ValueEnd: int32(e)})
+				}
 				i = j
 			} else if i, err = d.jsonValue(b, i, ns, ne, esc); err != nil {
 				return 0, 0, err
@@ -87,11 +91,11 @@ func (d *EventDecoder) jsonKey(key []byte, esc bool) []byte {
 // dropBodyMarker drops the last header when it is a scalar called
 // Content-Length: the body length FreeSWITCH writes before "_body".
 func (d *EventDecoder) dropBodyMarker(b []byte) {
-	n := len(d.hs)
+	n := d.nspans()
 	if n == 0 {
 		return
 	}
-	last := d.hs[n-1]
+	last := d.spanAt(n - 1)
 	if last.ValueEnd < 0 {
 		return
 	}
@@ -102,7 +106,7 @@ func (d *EventDecoder) dropBodyMarker(b []byte) {
 	if !EqualFold(bytesString(d.jsonKey(b[last.NameStart:last.NameEnd], named)), "Content-Length") {
 		return
 	}
-	d.hs = d.hs[:n-1]
+	d.dropLast()
 	for k := len(d.fix); k > 0 && d.fix[k-1].kind != fixElem && d.fix[k-1].idx == int32(n-1); k-- {
 		d.fix = d.fix[:k-1]
 	}
@@ -111,7 +115,7 @@ func (d *EventDecoder) dropBodyMarker(b []byte) {
 // jsonValue scans the value at b[i:] of the key at b[ns:ne] (esc: the key
 // has escapes), records a header and returns the position after the value.
 func (d *EventDecoder) jsonValue(b []byte, i, ns, ne int, esc bool) (int, error) {
-	idx := int32(len(d.hs))
+	idx := int32(d.nspans())
 	if esc {
 		d.fix = append(d.fix, fixup{idx, fixName})
 	}
@@ -182,7 +186,7 @@ func (d *EventDecoder) jsonValue(b []byte, i, ns, ne int, esc bool) (int, error)
 		}
 		sp.ValueStart, sp.ValueEnd = int32(s), int32(i)
 	}
-	d.hs = append(d.hs, sp)
+	d.addSpan(sp)
 	return i, nil
 }
 

@@ -9,7 +9,8 @@ import "bytes"
 // marker, not a header. Values with a '%' (to decode) or in the "ARRAY::"
 // form (to split) get a fixup.
 func (d *EventDecoder) scanPlain(b []byte) (bs, be int, err error) {
-	hs, fix := d.hs, d.fix
+	hs, nhs, fix := d.hs, d.nhs, d.fix
+	narrow := d.narrow
 	// pct is the next '%' at or after the current line (len(b) if none):
 	// one search per line that has one, instead of one per line.
 	pct := bytes.IndexByte(b, '%')
@@ -40,7 +41,7 @@ func (d *EventDecoder) scanPlain(b []byte) (bs, be int, err error) {
 			end--
 		}
 		if c <= 0 || pos+c >= end {
-			d.hs, d.fix = hs, fix
+			d.hs, d.nhs, d.fix = hs, nhs, fix
 			return 0, 0, ErrMalformedHeader
 		}
 		vs := pos + c + 1
@@ -60,15 +61,19 @@ func (d *EventDecoder) scanPlain(b []byte) (bs, be int, err error) {
 			}
 		}
 		if escaped || end-vs >= len(arrayPrefix) && b[vs] == 'A' && string(b[vs:vs+len(arrayPrefix)]) == arrayPrefix {
-			fix = append(fix, fixup{int32(len(hs)), fixValue})
+			fix = append(fix, fixup{int32(len(hs) + len(nhs)), fixValue})
 		}
-		hs = append(hs, Span{NameStart: int32(pos), NameEnd: int32(pos + c), ValueStart: int32(vs), ValueEnd: int32(end)})
+		if narrow {
+			nhs = append(nhs, narrowSpan{uint16(pos), uint16(pos + c), uint16(vs), uint16(end)})
+		} else {
+			hs = append(hs, Span{NameStart: int32(pos), NameEnd: int32(pos + c), ValueStart: int32(vs), ValueEnd: int32(end)})
+		}
 		pos = next
 	}
-	d.hs, d.fix = hs, fix
+	d.hs, d.nhs, d.fix = hs, nhs, fix
 	rest := b[pos:]
-	if n := len(hs); n > 0 {
-		last := hs[n-1]
+	if n := d.nspans(); n > 0 {
+		last := d.spanAt(n - 1)
 		if EqualFold(bytesString(b[last.NameStart:last.NameEnd]), "Content-Length") {
 			v := b[last.ValueStart:last.ValueEnd]
 			fixed := len(fix) > 0 && fix[len(fix)-1].idx == int32(n-1)
@@ -86,7 +91,7 @@ func (d *EventDecoder) scanPlain(b []byte) (bs, be int, err error) {
 			case cl > len(rest):
 				return 0, 0, ErrMalformedEvent
 			default:
-				d.hs = hs[:n-1]
+				d.dropLast()
 				if fixed {
 					d.fix = fix[:len(fix)-1]
 				}
