@@ -31,3 +31,23 @@ func BenchmarkPercentEncode(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPercentDecodeInPlace decodes typical encoded header values in
+// place (what the event decoder does to each value with an escape).
+func BenchmarkPercentDecodeInPlace(b *testing.B) {
+	var in [][]byte
+	var n int
+	for _, s := range append(percentSamples, "Wed,%2025%20Nov%202026%2022%3A23%3A06%20GMT", "%3A%3A1", "2026-11-25%2022%3A23%3A06") {
+		e := PercentEncode(nil, s)
+		in = append(in, e)
+		n += len(e)
+	}
+	b.SetBytes(int64(n))
+	buf := make([]byte, 0, 1024)
+	for b.Loop() {
+		for _, s := range in {
+			buf = append(buf[:0], s...)
+			percentDecodeInPlace(buf)
+		}
+	}
+}
