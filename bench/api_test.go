@@ -125,10 +125,15 @@ func runCommands(b *testing.B, callers int, call func(ctx context.Context, token
 }
 
 // BenchmarkAPI: `api echo <token>` round-trips on one connection with 1
-// and 64 concurrent callers.
+// and 64 concurrent callers, after the floor of each (runWireFloor).
 func BenchmarkAPI(b *testing.B) {
 	addr, stop := commandServer(b)
 	defer stop()
+	for _, callers := range []int{1, 64} {
+		b.Run("wire-floor/callers="+strconv.Itoa(callers), func(b *testing.B) {
+			runWireFloor(b, addr, callers)
+		})
+	}
 	for _, lib := range Libraries {
 		if lib.Dial == nil {
 			continue

@@ -60,7 +60,8 @@ func TestCaptureIndex(t *testing.T) {
 }
 
 // BenchmarkDecode decodes a whole captured stream per iteration, for every
-// library and format, next to the floor: counting the stream's newlines.
+// library and format, next to the floors: counting the stream's newlines,
+// and the decodeFloors.
 func BenchmarkDecode(b *testing.B) {
 	for _, dc := range decodeCaptures {
 		c, err := LoadCapture(dc.name, dc.format)
@@ -76,6 +77,17 @@ func BenchmarkDecode(b *testing.B) {
 				n += c.Count
 			}, &n)
 		})
+		for _, f := range decodeFloors {
+			b.Run(f.name+"/"+dc.format, func(b *testing.B) {
+				n := 0
+				runDecode(b, c, func() {
+					if f.run(c.Stream, dc.format) == 0 {
+						b.Fatal("found nothing")
+					}
+					n += c.Count
+				}, &n)
+			})
+		}
 		for _, lib := range Libraries {
 			dec := lib.Decode[dc.format]
 			if dec == nil {

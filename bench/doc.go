@@ -16,4 +16,8 @@
 //   - API: api round-trips on one connection, 1 and 64 concurrent callers.
 //   - BgAPI: bgapi jobs with their BACKGROUND_JOB results delivered.
 //   - Outbound: call sessions accepted and driven to a first execute-complete.
+//
+// Next to the libraries run floors (floor_test.go): the least work any
+// library must do for a workload, done alone, so that each target can be
+// checked against what the machine allows.
 package bench

@@ -191,11 +191,12 @@ func render(r results, machine, stat string) string {
 	}
 
 	b.WriteString(targets(r))
+	b.WriteString(limits(r))
 	b.WriteString("\n## Decode detail\n\n")
 	b.WriteString("| benchmark | events/s | events/CPU-s | ns/event | allocs/event | MB/s | eslkit vs this |\n|---|---:|---:|---:|---:|---:|---:|\n")
 	for _, format := range []string{"plain", "json"} {
 		us, _ := r.get("BenchmarkDecode/eslkit/"+format, "ns/event")
-		for _, lib := range append([]string{"newline-scan"}, libraries...) {
+		for _, lib := range append(slices.Clone(decodeFloorNames), libraries...) {
 			name := "BenchmarkDecode/" + lib + "/" + format
 			ev, ok := r.get(name, "events/s")
 			if !ok {
@@ -206,8 +207,8 @@ func render(r results, machine, stat string) string {
 			mb, _ := r.get(name, "MB/s")
 			ratio := "—"
 			if lib != "eslkit" && us > 0 {
-				if lib == "newline-scan" {
-					ratio = fmt.Sprintf("eslkit takes %.1f× the floor's time", us/ns)
+				if slices.Contains(decodeFloorNames, lib) {
+					ratio = fmt.Sprintf("eslkit takes %.1f× this floor's time", us/ns)
 				} else {
 					ratio = fmt.Sprintf("%.1f× faster", ns/us)
 				}
@@ -243,8 +244,12 @@ func fakeSection(r results) string {
 	api := func(l string) string { return "BenchmarkAPI/" + l + "/callers=64" }
 	if v, ok := r.get(api("eslkit"), "ops/s"); ok {
 		if peer, pv := r.bestPeer(api, "ops/s"); pv > 0 {
-			fmt.Fprintf(&b, "\nAgainst the fake server, 64-caller api: eslkit %s ops/s = %.1f× the best peer (%s, %s ops/s); target 10×.\n",
+			fmt.Fprintf(&b, "\nAgainst the fake server, 64-caller api: eslkit %s ops/s = %.1f× the best peer (%s, %s ops/s); target 10×.",
 				human(v), v/pv, peer, human(pv))
+			if f, ok := r.get(api("wire-floor"), "ops/s"); ok {
+				fmt.Fprintf(&b, " The wire floor reaches %s ops/s (%.1f×).", human(f), f/pv)
+			}
+			b.WriteString("\n")
 		}
 	}
 	return b.String()
@@ -342,8 +347,52 @@ func targets(r results) string {
 	if v, ok := r.get(api("eslkit"), "ops/s"); ok {
 		peer, pv := r.bestPeer(api, "ops/s")
 		if pv > 0 {
-			fmt.Fprintf(&b, "| 64-caller api ≥ 10× the best peer (fsim) | %.1f× %s (%s vs %s ops/s) | %s |\n", v/pv, peer, human(v), human(pv), yes(v/pv >= 10))
+			floor := ""
+			if f, ok := r.get(api("wire-floor"), "ops/s"); ok {
+				floor = fmt.Sprintf("; the wire floor reaches %.1f×", f/pv)
+			}
+			fmt.Fprintf(&b, "| 64-caller api ≥ 10× the best peer (fsim) | %.1f× %s (%s vs %s ops/s)%s | %s |\n", v/pv, peer, human(v), human(pv), floor, yes(v/pv >= 10))
 		}
+	}
+	return b.String()
+}
+
+// decodeFloorNames are the decode floors, lowest first, as the bench
+// module names them (floor-simd only when run with GOEXPERIMENT=simd).
+var decodeFloorNames = []string{"newline-scan", "floor-copy", "floor-simd", "floor-index"}
+
+// limits compares the targets that the floors bound with what the floors
+// allow: a target above what a floor reaches cannot be met by any library
+// on this machine.
+func limits(r results) string {
+	var b strings.Builder
+	for _, format := range []string{"plain", "json"} {
+		name := func(l string) string { return "BenchmarkDecode/" + l + "/" + format }
+		nl, ok := r.get(name("newline-scan"), "ns/event")
+		us, uok := r.get(name("eslkit"), "ns/event")
+		if !ok || !uok {
+			continue
+		}
+		if b.Len() == 0 {
+			b.WriteString("\n## What limits us\n\n")
+		}
+		fmt.Fprintf(&b, "- decode %s: 3× newline-scan allows %.0f ns/event; eslkit takes %.0f.", format, 3*nl, us)
+		for _, f := range decodeFloorNames[1:] {
+			if ns, ok := r.get(name(f), "ns/event"); ok {
+				fmt.Fprintf(&b, " %s alone takes %.0f (%.1f×).", f, ns, ns/nl)
+			}
+		}
+		b.WriteString("\n")
+	}
+	api := func(l string) string { return "BenchmarkAPI/" + l + "/callers=64" }
+	f, fok := r.get(api("wire-floor"), "ops/s")
+	v, uok := r.get(api("eslkit"), "ops/s")
+	if peer, pv := r.bestPeer(api, "ops/s"); fok && uok && pv > 0 {
+		if b.Len() == 0 {
+			b.WriteString("\n## What limits us\n\n")
+		}
+		fmt.Fprintf(&b, "- api, 64 callers via fsim: 10× the best peer (%s) needs %s ops/s; the wire floor reaches %s (%.1f× %s), and eslkit %s (%.0f%% of the floor).\n",
+			peer, human(10*pv), human(f), f/pv, peer, human(v), 100*v/f)
 	}
 	return b.String()
 }
@@ -365,6 +414,12 @@ be had (the proxy refuses every version: 403), so it has no column. Every librar
   ` + "`FSEventStrToMap`" + ` (fsock hands handlers raw text; this is how a handler reads a header). Neither peer parses
   JSON events (eslgo v1.5.0 returns JSON events with no headers; fsock subscribes plain only), so json has
   no peer rows. ` + "`newline-scan`" + ` is ` + "`bytes.Count(stream, \"\\n\")`" + `: the floor no parser can beat.
+- **Floors** (bench/floor_test.go): work every library must do at least, done alone. ` + "`floor-copy`" + ` copies the stream
+  once into a reused buffer (what reading from any io.Reader costs). ` + "`floor-index`" + ` finds, with ` + "`bytes.IndexByte`" + `,
+  where every plain header line and its name end, or every JSON quote, into a reused table. ` + "`floor-simd`" + ` (run with
+  GOEXPERIMENT=simd, AVX2) records only the positions of every ` + "`\\n`" + ` and ` + "`:`" + ` (plain) or ` + "`\"`" + ` (json), 64 bytes at a
+  time. ` + "`BenchmarkAPI/wire-floor/callers=<n>`" + ` is a client that does no client work: one goroutine writes
+  ` + "`api echo`" + ` commands, keeping at most n unanswered, another reads the replies in order and checks them.
 - **Ingest** (` + "`BenchmarkIngest/<library>`" + `): a local sender (bench/fakefs.go) answers auth, and after the library's
   subscription reply writes the capture's 4,899 event frames as fast as the socket takes them, then a
   HEARTBEAT marker; it keeps reading what the client writes. Each library subscribes its normal way
