@@ -193,6 +193,11 @@ func (d *EventDecoder) jsonValue(b []byte, i, ns, ne int, esc bool) (int, error)
 // jsonWS returns the position of the first non-whitespace byte at or
 // after i.
 func jsonWS(b []byte, i int) int {
+	// FreeSWITCH writes its JSON unformatted: one test settles the usual
+	// case (every whitespace byte is at most ' ').
+	if i < len(b) && b[i] > ' ' {
+		return i
+	}
 	for i < len(b) {
 		switch b[i] {
 		case ' ', '\t', '\n', '\r':
