@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's test command (README): installs what the terminal tests need
-# when it is missing, then runs every test with the race detector.
+# when it is missing, then runs every test with the race detector (the
+# bench module's without it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v tmux >/dev/null 2>&1; then
@@ -12,3 +13,7 @@ if ! command -v tmux >/dev/null 2>&1; then
   fi
 fi
 go test -race -count=1 -timeout 30m ./... "$@"
+# The bench module has its own go.mod: its adapters, floors and report have
+# tests too. Not under -race: eslgo v1.5.0 races with itself (Close writes a
+# map its auth goroutine reads), which is not ours to fix.
+(cd bench && go test -count=1 -timeout 10m ./... "$@")
