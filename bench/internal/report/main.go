@@ -365,7 +365,7 @@ var decodeFloorNames = []string{"newline-scan", "floor-copy", "floor-simd", "flo
 // allow: a target above what a floor reaches cannot be met by any library
 // on this machine.
 func limits(r results) string {
-	var b strings.Builder
+	var lines []string
 	for _, format := range []string{"plain", "json"} {
 		name := func(l string) string { return "BenchmarkDecode/" + l + "/" + format }
 		nl, ok := r.get(name("newline-scan"), "ns/event")
@@ -373,45 +373,40 @@ func limits(r results) string {
 		if !ok || !uok {
 			continue
 		}
-		if b.Len() == 0 {
-			b.WriteString("\n## What limits us\n\n")
-		}
-		fmt.Fprintf(&b, "- decode %s: 3× newline-scan allows %.0f ns/event; eslkit takes %.0f.", format, 3*nl, us)
+		line := fmt.Sprintf("- decode %s: 3× newline-scan allows %.0f ns/event; eslkit takes %.0f.", format, 3*nl, us)
 		index := 0.0 // the cheapest way measured to index the headers
 		for _, f := range decodeFloorNames[1:] {
 			if ns, ok := r.get(name(f), "ns/event"); ok {
-				fmt.Fprintf(&b, " %s alone takes %.0f (%.1f×).", f, ns, ns/nl)
+				line += fmt.Sprintf(" %s alone takes %.0f (%.1f×).", f, ns, ns/nl)
 				if f != "floor-copy" && (index == 0 || ns < index) {
 					index = ns
 				}
 			}
 		}
 		if cp, ok := r.get(name("floor-copy"), "ns/event"); ok && index > 0 {
-			fmt.Fprintf(&b, " A decoder reading from an io.Reader does at least the copy and an index: %.1f× together.", (cp+index)/nl)
+			line += fmt.Sprintf(" A decoder reading from an io.Reader does at least the copy and an index: %.1f× together.", (cp+index)/nl)
 		}
-		b.WriteString("\n")
+		lines = append(lines, line+"\n")
 	}
-	api := func(l string) string { return "BenchmarkAPI/" + l + "/callers=64" }
-	f, fok := r.get(api("wire-floor"), "ops/s")
-	v, uok := r.get(api("eslkit"), "ops/s")
-	if peer, pv := r.bestPeer(api, "ops/s"); fok && uok && pv > 0 {
-		if b.Len() == 0 {
-			b.WriteString("\n## What limits us\n\n")
+	for _, callers := range []string{"64", "1"} {
+		api := func(l string) string { return "BenchmarkAPI/" + l + "/callers=" + callers }
+		f, fok := r.get(api("wire-floor"), "ops/s")
+		v, uok := r.get(api("eslkit"), "ops/s")
+		peer, pv := r.bestPeer(api, "ops/s")
+		switch {
+		case !fok || !uok || pv == 0:
+		case callers == "64":
+			lines = append(lines, fmt.Sprintf("- api, 64 callers via fsim: 10× the best peer (%s) needs %s ops/s; the wire floor reaches %s (%.1f× %s), and eslkit %s (%.0f%% of the floor).\n",
+				peer, human(10*pv), human(f), f/pv, peer, human(v), 100*v/f))
+		default:
+			lines = append(lines, fmt.Sprintf("- api, 1 caller via fsim (bound by latency, not CPU): the wire floor reaches %s ops/s; eslkit %s (%.0f%% of it), the best peer (%s) %s (%.0f%%).\n",
+				human(f), human(v), 100*v/f, peer, human(pv), 100*pv/f))
 		}
-		fmt.Fprintf(&b, "- api, 64 callers via fsim: 10× the best peer (%s) needs %s ops/s; the wire floor reaches %s (%.1f× %s), and eslkit %s (%.0f%% of the floor).\n",
-			peer, human(10*pv), human(f), f/pv, peer, human(v), 100*v/f)
 	}
-	one := func(l string) string { return "BenchmarkAPI/" + l + "/callers=1" }
-	f1, fok := r.get(one("wire-floor"), "ops/s")
-	v1, uok := r.get(one("eslkit"), "ops/s")
-	if peer, pv := r.bestPeer(one, "ops/s"); fok && uok && pv > 0 {
-		if b.Len() == 0 {
-			b.WriteString("\n## What limits us\n\n")
-		}
-		fmt.Fprintf(&b, "- api, 1 caller via fsim (bound by latency, not CPU): the wire floor reaches %s ops/s; eslkit %s (%.0f%% of it), the best peer (%s) %s (%.0f%%).\n",
-			human(f1), human(v1), 100*v1/f1, peer, human(pv), 100*pv/f1)
+	if len(lines) == 0 {
+		return ""
 	}
-	return b.String()
+	return "\n## What limits us\n\n" + strings.Join(lines, "")
 }
 
 // method is how the workloads are run and what makes them fair; keep it
