@@ -10,32 +10,22 @@ import (
 // copied unchanged, as libesl's esl_url_decode does. dst may be s[:0] (or
 // start at s's first byte) to decode in place.
 func PercentDecode(dst, s []byte) []byte {
-	k := bytes.IndexByte(s, '%')
-	if k < 0 {
-		return append(dst, s...)
-	}
-	dst = append(dst, s[:k]...)
-	// One byte at a time from the first escape on: values that have one
-	// usually have several, close together.
-	for i := k; i < len(s); i++ {
-		c := s[i]
-		if c == '%' && i+2 < len(s) {
-			if h, l := hexVal[s[i+1]], hexVal[s[i+2]]; h|l < 16 {
-				c = h<<4 | l
-				i += 2
-			}
-		}
-		dst = append(dst, c)
-	}
-	return dst
+	// Copied first, then decoded over the copy: one decoding loop serves
+	// both forms (and copying s onto itself, in place, moves nothing).
+	n := len(dst)
+	dst = append(dst, s...)
+	return dst[:n+len(percentDecodeInPlace(dst[n:]))]
 }
 
-// percentDecodeInPlace is PercentDecode(v[:0], v) without appends.
+// percentDecodeInPlace decodes v's escapes over v itself (decoding only
+// shrinks text) and returns the result.
 func percentDecodeInPlace(v []byte) []byte {
 	k := bytes.IndexByte(v, '%')
 	if k < 0 {
 		return v
 	}
+	// One byte at a time from the first escape on: values that have one
+	// usually have several, close together.
 	w := k
 	for r := k; r < len(v); r++ {
 		c := v[r]

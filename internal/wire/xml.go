@@ -143,7 +143,7 @@ func xmlElement(a []byte, i int) (sp Span, next int, err error) {
 		text = xmlUnescape(text[:0], text, false)
 	}
 	if bytes.IndexByte(text, '%') >= 0 {
-		text = PercentDecode(text[:0], text)
+		text = percentDecodeInPlace(text)
 	}
 	sp.ValueEnd = sp.ValueStart + int32(len(text))
 	return sp, next, nil
