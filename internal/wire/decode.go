@@ -205,15 +205,16 @@ func (d *EventDecoder) DecodeCompact(c *Compact, contentType string, body []byte
 	a := newArena(src, size)
 	d.trim()
 	be = d.finish(a[:text], f, bs, be)
-	// finish may add array values (ARRAY:: splits): size the table again.
+	var table []byte // room for the span table after the text, if any
+	if size > off {
+		table = a[off:size]
+	}
 	if d.narrow {
-		c.setNarrow(d.nhs, a[off:size])
-	} else if len(d.hs) > 0 && off+spanBytes(len(d.hs), text, len(d.elems)) > size {
-		c.setSpans(d.hs, text, len(d.elems), nil)
-	} else if len(d.hs) > 0 {
-		c.setSpans(d.hs, text, len(d.elems), a[off:size])
+		c.setNarrow(d.nhs, table)
 	} else {
-		c.setSpans(nil, text, 0, nil)
+		// finish may have added array values (ARRAY:: splits), which can
+		// call for the wide form: setSpans then allocates the table.
+		c.setSpans(d.hs, text, len(d.elems), table)
 	}
 	data := ""
 	if text > 0 {
@@ -247,20 +248,8 @@ func (d *EventDecoder) Decode(ev *Event, contentType string, body []byte) error 
 	ev.Headers = nil
 	if len(d.hs) > 0 {
 		ev.Headers = make(Headers, len(d.hs))
-		for i := range d.hs {
-			sp := &d.hs[i]
-			h := &ev.Headers[i]
-			h.Name = data[sp.NameStart:sp.NameEnd]
-			switch {
-			case sp.ValueEnd >= 0:
-				h.Value = data[sp.ValueStart:sp.ValueEnd]
-			case sp.ValueEnd == -1:
-				h.Array = []string{}
-			default:
-				n := -sp.ValueEnd - 1
-				h.Array = arrays[sp.ValueStart : sp.ValueStart+n : sp.ValueStart+n]
-				h.Value = h.Array[0]
-			}
+		for i, sp := range d.hs {
+			ev.Headers[i] = headerAt(data, arrays, sp)
 		}
 	}
 	return nil

@@ -137,11 +137,14 @@ func (c *Compact) Name(i int) string {
 }
 
 // Header returns header i.
-func (c *Compact) Header(i int) Header {
-	s := c.span(i)
-	h := Header{Name: c.Data[s.NameStart:s.NameEnd]}
+func (c *Compact) Header(i int) Header { return headerAt(c.Data, c.Arrays, c.span(i)) }
+
+// headerAt is the header that s locates in data, its array values (if it
+// is an array header) being in arrays.
+func headerAt(data string, arrays []string, s Span) Header {
+	h := Header{Name: data[s.NameStart:s.NameEnd]}
 	if s.ValueEnd >= 0 {
-		h.Value = c.Data[s.ValueStart:s.ValueEnd]
+		h.Value = data[s.ValueStart:s.ValueEnd]
 		return h
 	}
 	n := -s.ValueEnd - 1
@@ -149,7 +152,7 @@ func (c *Compact) Header(i int) Header {
 		h.Array = []string{}
 		return h
 	}
-	h.Array = c.Arrays[s.ValueStart : s.ValueStart+n : s.ValueStart+n]
+	h.Array = arrays[s.ValueStart : s.ValueStart+n : s.ValueStart+n]
 	h.Value = h.Array[0]
 	return h
 }
