@@ -81,7 +81,7 @@ func (d *EventDecoder) scan(contentType string, body []byte, narrow bool) (src [
 			return nil, formatXML, 0, 0, err
 		}
 		for i := range d.hs {
-			if sp := &d.hs[i]; sp.ValueEnd >= 0 && bytes.HasPrefix(a[sp.ValueStart:sp.ValueEnd], []byte(arrayPrefix)) {
+			if sp := &d.hs[i]; sp.ValueEnd >= 0 && isArrayForm(a[sp.ValueStart:sp.ValueEnd]) {
 				d.fix = append(d.fix, fixup{int32(i), fixValue})
 			}
 		}
@@ -100,7 +100,7 @@ func (d *EventDecoder) finish(a []byte, f format, bs, be int) int {
 			sp := d.spanAt(int(x.idx))
 			v := decodeInPlace(f, a[sp.ValueStart:sp.ValueEnd])
 			sp.ValueEnd = sp.ValueStart + int32(len(v))
-			if bytes.HasPrefix(v, []byte(arrayPrefix)) {
+			if isArrayForm(v) {
 				d.splitArray(a, &sp)
 			}
 			d.setSpan(int(x.idx), sp)

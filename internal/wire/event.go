@@ -284,6 +284,12 @@ func Decode(contentType string, b []byte) (*Event, error) {
 
 const arrayPrefix = "ARRAY::"
 
+// isArrayForm reports whether v is a value in FreeSWITCH's array form
+// ("ARRAY::a|:b"). The first byte settles nearly every value.
+func isArrayForm(v []byte) bool {
+	return len(v) >= len(arrayPrefix) && v[0] == 'A' && string(v[:len(arrayPrefix)]) == arrayPrefix
+}
+
 // headerList is what the encoders read: a Headers slice or a Compact.
 type headerList interface {
 	Len() int

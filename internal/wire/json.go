@@ -76,7 +76,7 @@ func (d *EventDecoder) jsonHeader(b []byte, i int) int {
 	if q < 0 || d.bsl < e {
 		return -1
 	}
-	if e-s >= len(arrayPrefix) && b[s] == 'A' && string(b[s:s+len(arrayPrefix)]) == arrayPrefix {
+	if isArrayForm(b[s:e]) {
 		d.fix = append(d.fix, fixup{int32(d.nspans()), fixValue})
 	}
 	if d.narrow {
@@ -92,7 +92,7 @@ func (d *EventDecoder) jsonHeader(b []byte, i int) int {
 // header.
 func (d *EventDecoder) jsonMember(b []byte, i int, bs, be *int) (int, error) {
 	i = jsonWS(b, i)
-	ns, ne, j, esc, err := d.jsonStr(b, i)
+	ns, ne, j, esc, err := d.jsonString(b, i)
 	if err != nil {
 		return 0, err
 	}
@@ -163,7 +163,7 @@ func (d *EventDecoder) jsonValue(b []byte, i, ns, ne int, esc bool) (int, error)
 		if err != nil {
 			return 0, err
 		}
-		if esc || e-s >= len(arrayPrefix) && b[s] == 'A' && string(b[s:s+len(arrayPrefix)]) == arrayPrefix {
+		if esc || isArrayForm(b[s:e]) {
 			d.fix = append(d.fix, fixup{idx, fixValue})
 		}
 		sp.ValueStart, sp.ValueEnd = int32(s), int32(e)
@@ -250,27 +250,6 @@ func jsonLiteral(b []byte) bool {
 	}
 	_, err := strconv.ParseFloat(string(b), 64)
 	return err == nil && b[0] != '+' && b[0] != '.'
-}
-
-// jsonStr is jsonString with the common case, a string without escapes,
-// inline.
-func (d *EventDecoder) jsonStr(b []byte, i int) (start, end, next int, esc bool, err error) {
-	if s, e, n, ok := d.jsonPlainStr(b, i); ok {
-		return s, e, n, false, nil
-	}
-	return d.jsonString(b, i)
-}
-
-// jsonPlainStr reports whether b[i:] starts with a JSON string without
-// escapes, and where it is.
-func (d *EventDecoder) jsonPlainStr(b []byte, i int) (start, end, next int, ok bool) {
-	if i < len(b) && b[i] == '"' {
-		start = i + 1
-		if q := bytes.IndexByte(b[start:], '"'); q >= 0 && d.bsl >= start+q {
-			return start, start + q, start + q + 1, true
-		}
-	}
-	return 0, 0, 0, false
 }
 
 // jsonString validates the JSON string at b[i:] and returns where its raw

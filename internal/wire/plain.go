@@ -60,7 +60,7 @@ func (d *EventDecoder) scanPlain(b []byte) (bs, be int, err error) {
 				pct += next
 			}
 		}
-		if escaped || end-vs >= len(arrayPrefix) && b[vs] == 'A' && string(b[vs:vs+len(arrayPrefix)]) == arrayPrefix {
+		if escaped || isArrayForm(b[vs:end]) {
 			fix = append(fix, fixup{int32(len(hs) + len(nhs)), fixValue})
 		}
 		if narrow {
