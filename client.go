@@ -343,28 +343,24 @@ func (c *Client) conn() (*conn, error) {
 // do sends cmd and waits for its reply; a refusal is a *CommandError
 // returned with the reply.
 func (c *Client) do(ctx context.Context, cmd *command) (*reply, *conn, error) {
-	cn, err := c.conn()
-	if err != nil {
-		return nil, nil, err
-	}
-	rep, err := cn.roundTrip(ctx, cmd)
-	if err != nil {
+	rep := new(reply)
+	cn, ok, err := c.doInto(ctx, cmd, rep)
+	if !ok {
 		return nil, cn, err
 	}
-	return rep, cn, rep.err()
+	return rep, cn, err
 }
 
 // doInto is do filling dst (API's path: no reply allocated). ok says
-// whether dst holds a reply.
-func (c *Client) doInto(ctx context.Context, cmd *command, dst *reply) (ok bool, err error) {
-	cn, err := c.conn()
-	if err != nil {
-		return false, err
+// whether dst holds a reply; cn is the connection used, if any.
+func (c *Client) doInto(ctx context.Context, cmd *command, dst *reply) (cn *conn, ok bool, err error) {
+	if cn, err = c.conn(); err != nil {
+		return nil, false, err
 	}
 	if err := cn.roundTripInto(ctx, cmd, dst); err != nil {
-		return false, err
+		return cn, false, err
 	}
-	return true, dst.err()
+	return cn, true, dst.err()
 }
 
 // Close ends the connection and every subscription (they end after

@@ -19,7 +19,7 @@ func (c *Client) API(ctx context.Context, cmd string) (string, error) {
 		return "", argErr("api command", "is empty")
 	}
 	var rep reply
-	ok, err := c.doInto(ctx, &command{line: "api " + cmd}, &rep)
+	_, ok, err := c.doInto(ctx, &command{line: "api " + cmd}, &rep)
 	if !ok {
 		return "", err
 	}
