@@ -2,6 +2,7 @@ package fsim
 
 import (
 	"bufio"
+	"bytes"
 	"io"
 	"strings"
 
@@ -22,7 +23,7 @@ func (l *listener) readLoop() {
 	br := bufio.NewReaderSize(l.nc, 64<<10)
 	var scratch []byte
 	for {
-		c, err := readCommandInto(br, &l.partial, &scratch)
+		c, err := readCommand(br, &l.partial, &scratch)
 		if c != nil {
 			select {
 			case l.cmds <- c:
@@ -42,15 +43,10 @@ type partialFlag interface{ Store(bool) }
 // are skipped, the block ends at an empty line (CRs ignored), the first
 // line is the command, later lines are "Name: value" headers (value after
 // the spaces that follow the first colon, not URL-decoded), and a
-// Content-Length header makes that many body bytes follow.
-func readCommand(br *bufio.Reader, partial partialFlag) (*command, error) {
-	var scratch []byte
-	return readCommandInto(br, partial, &scratch)
-}
-
-// readCommandInto is readCommand gathering the block in *scratch (kept for
-// the next command), so that a command costs one string and its struct.
-func readCommandInto(br *bufio.Reader, partial partialFlag, scratch *[]byte) (*command, error) {
+// Content-Length header makes that many body bytes follow. The block is
+// gathered in *scratch, kept for the next command, so that a command costs
+// one string and its struct.
+func readCommand(br *bufio.Reader, partial partialFlag, scratch *[]byte) (*command, error) {
 	for {
 		b, err := br.ReadByte()
 		if err != nil {
@@ -88,7 +84,7 @@ func readCommandInto(br *bufio.Reader, partial partialFlag, scratch *[]byte) (*c
 				break
 			}
 		}
-		if len(trimCRLF(buf[start:])) == 0 {
+		if len(bytes.TrimRight(buf[start:], "\r\n")) == 0 {
 			break
 		}
 		if len(buf) >= maxCommandBlock {
@@ -148,14 +144,6 @@ func readCommandInto(br *bufio.Reader, partial partialFlag, scratch *[]byte) (*c
 		c.body, c.hasBody = string(body), true
 	}
 	return c, nil
-}
-
-// trimCRLF drops the trailing CRs and LFs of a line.
-func trimCRLF(b []byte) []byte {
-	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
-		b = b[:len(b)-1]
-	}
-	return b
 }
 
 // atoi parses an optionally signed decimal number (C atoi without the

@@ -277,10 +277,11 @@ func clientCommands(t *testing.T, path string) [][]byte {
 	for i, cmd := range out {
 		br := bufio.NewReader(bytes.NewReader(cmd))
 		var flag atomic.Bool
-		if c, err := readCommand(br, &flag); c == nil || err != nil {
+		var scratch []byte
+		if c, err := readCommand(br, &flag, &scratch); c == nil || err != nil {
 			t.Fatalf("%s: command %d %q does not parse: %v", path, i, cmd, err)
 		}
-		if c, err := readCommand(br, &flag); c != nil || err != io.EOF {
+		if c, err := readCommand(br, &flag, &scratch); c != nil || err != io.EOF {
 			t.Fatalf("%s: command %d %q is more than one command", path, i, cmd)
 		}
 	}
